@@ -95,10 +95,8 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
 fn fmt_type(ty: &syn::Type) -> String {
     let file: syn::File = syn::parse_quote!(type T = #ty;);
     let text = prettyplease::unparse(&file);
-    let text = squash(&text);
-    text.trim_start_matches("type T = ")
-        .trim_end_matches(';')
-        .to_string()
+    let text = text.trim().trim_start_matches("type T =");
+    squash(text.trim_end_matches(';'))
 }
 
 fn fmt_sig(sig: &syn::Signature) -> String {
@@ -107,9 +105,22 @@ fn fmt_sig(sig: &syn::Signature) -> String {
     text.trim_end_matches("{}").trim_end().to_string()
 }
 
-/// Collapses whitespace and the spaces token printing leaves around punctuation.
+/// Collapses whitespace and the spaces token printing leaves around punctuation, and shortens
+/// the fully qualified paths generated code uses.
 fn squash(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (long, short) in [
+        ("::std::option::Option", "Option"),
+        ("::std::string::String", "String"),
+        ("::std::vec::Vec", "Vec"),
+        ("::std::collections::BTreeMap", "BTreeMap"),
+        ("::std::num::", ""),
+        ("::serde_json::", "serde_json::"),
+        ("std::convert::TryInto", "TryInto"),
+        ("::std::result::Result", "Result"),
+    ] {
+        joined = joined.replace(long, short);
+    }
     joined
         .replace(":: ", "::")
         .replace(" ::", "::")
@@ -119,5 +130,6 @@ fn squash(text: &str) -> String {
         .replace(" >", ">")
         .replace(" ,", ",")
         .replace(",)", ")")
+        .replace(",>", ">")
         .replace(", }", " }")
 }

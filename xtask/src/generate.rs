@@ -50,10 +50,11 @@ pub fn generate(spec: &Spec, generator_versions: &str) -> Result<String, Codegen
     let settings = settings();
     let mut tokens = run_progenitor(spec, &settings)?;
     tokens.extend(project_client(spec));
-    let file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Generator {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Generator {
         path: spec.path.clone(),
         message: format!("generated code does not parse: {}", one_line(e)),
     })?;
+    remove_default_constructor(&mut file);
     let duplicates = duplicate_types(&spec.path, &file);
     if !duplicates.is_empty() {
         return Err(CodegenError::Lint(duplicates));
@@ -94,6 +95,23 @@ fn run_progenitor(spec: &Spec, settings: &GenerationSettings) -> Result<TokenStr
                 path: spec.path.clone(),
                 message: format!("progenitor panicked: {}", one_line(message)),
             })
+        }
+    }
+}
+
+/// progenitor's `Client::new` builds its own `reqwest::Client` with a fixed 15 s timeout and
+/// panics if that fails. Callers construct with `Client::new_with_client` and their own
+/// `reqwest::Client` instead, so the convenience constructor is taken out.
+fn remove_default_constructor(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Impl(imp) = item else {
+            continue;
+        };
+        let is_client = imp.trait_.is_none()
+            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if is_client {
+            imp.items
+                .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
         }
     }
 }

@@ -2,6 +2,7 @@
 pub mod credentials;
 pub mod error;
 pub mod signer;
+pub mod verify;
 
 pub use credentials::{Credentials, IamToken, PermanentCredentials, TemporaryCredentials};
 pub use error::{ChainError, ProviderAttempt, ProviderError, SignError};

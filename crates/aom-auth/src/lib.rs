@@ -1,6 +1,7 @@
 //! Request signing, credentials and credential providers for Huawei Cloud AOM.
 pub mod credentials;
 pub mod error;
+pub mod provider;
 pub mod signer;
 pub mod verify;
 

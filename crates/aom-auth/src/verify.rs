@@ -460,10 +460,16 @@ impl<L: SecretLookup> Verifier<L> {
                 continue;
             }
             tried_queries.push(query);
-            write_request_tail(&mut buf, &mut parts, &signed, Some(auth.signed_headers), &payload_hash);
+            write_request_tail(
+                &mut buf,
+                &mut parts,
+                &signed,
+                Some(auth.signed_headers),
+                payload_hash.as_bytes(),
+            );
             let sts = string_to_sign(alg, &date_text, auth.info, &buf);
             let ok = match &asymmetric_key {
-                Some(key) => key.verify(sts.as_bytes(), &signature_bytes),
+                Some(key) => key.verify(&sts, &signature_bytes),
                 None => symmetric_signature(alg, auth.access_key, sk, auth.info, &sts)
                     .is_some_and(|(expected, _)| ct_eq(&expected, auth.signature.as_bytes())),
             };

@@ -17,10 +17,28 @@ use std::cmp::Ordering;
 /// Upper-case hex digits used by the percent-encoder.
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Lookup table: bit 0 = unreserved, bit 1 = unreserved or `/`.
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        // `i < 256`, so the cast is lossless.
+        #[allow(clippy::cast_possible_truncation)]
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            table[i] = 0b11;
+        } else if b == b'/' {
+            table[i] = 0b10;
+        }
+        i += 1;
+    }
+    table
+};
+
 /// `true` for the RFC 3986 unreserved set `A-Z a-z 0-9 - _ . ~`.
 #[inline]
 pub(crate) const fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    CLASS[b as usize] & 1 != 0
 }
 
 /// Appends `bytes` to `out`, keeping unreserved bytes and writing every other byte as `%XX`
@@ -86,7 +104,7 @@ pub(crate) fn percent_decode(input: &[u8], plus_is_space: bool) -> Cow<'_, [u8]>
 pub(crate) fn write_canonical_uri(out: &mut Vec<u8>, path: &str) {
     let bytes = path.as_bytes();
     // Fast path: nothing to decode and nothing to encode.
-    if bytes.iter().all(|&b| b == b'/' || is_unreserved(b)) {
+    if bytes.iter().all(|&b| CLASS[usize::from(b)] & 0b10 != 0) {
         out.extend_from_slice(bytes);
     } else {
         let decoded = percent_decode(bytes, false);
@@ -422,6 +440,11 @@ fn is_py_space(c: char) -> bool {
 /// Trims a header value like Python's `str.strip()`: both ends only, inner runs kept.
 /// Non-UTF-8 values are trimmed of ASCII whitespace.
 pub(crate) fn trim_value(value: &[u8]) -> &[u8] {
+    // Fast path: both ends are visible ASCII, so there is nothing to trim.
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x7f).contains(b));
+    if visible(value.first()) && visible(value.last()) {
+        return value;
+    }
     match std::str::from_utf8(value) {
         Ok(s) => s.trim_matches(is_py_space).as_bytes(),
         Err(_) => {

@@ -134,6 +134,30 @@ pub(crate) struct CanonicalParts {
     pub(crate) headers: Range<usize>,
     pub(crate) signed: Range<usize>,
     pub(crate) payload: Range<usize>,
+    /// The whole canonical request.
+    pub(crate) request: Range<usize>,
+    pub(crate) string_to_sign: Range<usize>,
+    pub(crate) date: Range<usize>,
+    pub(crate) signature: Range<usize>,
+    pub(crate) authorization: Range<usize>,
+}
+
+impl CanonicalParts {
+    /// Every range, in buffer order.
+    fn ranges_mut(&mut self) -> [&mut Range<usize>; 10] {
+        [
+            &mut self.uri,
+            &mut self.query,
+            &mut self.headers,
+            &mut self.signed,
+            &mut self.payload,
+            &mut self.request,
+            &mut self.string_to_sign,
+            &mut self.date,
+            &mut self.signature,
+            &mut self.authorization,
+        ]
+    }
 }
 
 /// Writes `method`, canonical URI and canonical query into `buf` (the first three lines).
@@ -169,7 +193,7 @@ pub(crate) fn write_request_tail(
     parts: &mut CanonicalParts,
     signed: &[(Cow<'_, str>, &[u8])],
     signed_names: Option<&str>,
-    payload_hash: &str,
+    payload_hash: &[u8],
 ) {
     buf.push(b'\n');
     let headers_start = buf.len();
@@ -195,8 +219,27 @@ pub(crate) fn write_request_tail(
     parts.signed = signed_start..buf.len();
     buf.push(b'\n');
     let payload_start = buf.len();
-    buf.extend_from_slice(payload_hash.as_bytes());
+    buf.extend_from_slice(payload_hash);
     parts.payload = payload_start..buf.len();
+}
+
+/// Appends the string to sign to `out`, given the hex hash of the canonical request.
+pub(crate) fn write_string_to_sign(
+    out: &mut Vec<u8>,
+    alg: SigningAlgorithm,
+    date: &[u8],
+    info: Option<&str>,
+    hash: &[u8; 64],
+) {
+    out.extend_from_slice(alg.name().as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(date);
+    out.push(b'\n');
+    if let Some(info) = info {
+        out.extend_from_slice(info.as_bytes());
+        out.push(b'\n');
+    }
+    out.extend_from_slice(hash);
 }
 
 /// The string to sign for a canonical request.
@@ -205,19 +248,10 @@ pub(crate) fn string_to_sign(
     date: &str,
     info: Option<&str>,
     canonical_request: &[u8],
-) -> String {
+) -> Vec<u8> {
+    let mut sts = Vec::with_capacity(alg.name().len() + date.len() + 64 + 48);
     let hash = hex32(&alg.hash_kind().digest(canonical_request));
-    let mut sts = String::with_capacity(alg.name().len() + 2 + date.len() + 64 + 40);
-    sts.push_str(alg.name());
-    sts.push('\n');
-    sts.push_str(date);
-    sts.push('\n');
-    if let Some(info) = info {
-        sts.push_str(info);
-        sts.push('\n');
-    }
-    // hex32 only produces ASCII hex digits.
-    sts.push_str(std::str::from_utf8(&hash).unwrap_or_default());
+    write_string_to_sign(&mut sts, alg, date.as_bytes(), info, &hash);
     sts
 }
 
@@ -237,17 +271,14 @@ pub(crate) fn symmetric_signature(
     ak: &str,
     sk: &str,
     info: Option<&str>,
-    sts: &str,
+    sts: &[u8],
 ) -> Option<([u8; 64], Option<[u8; 64]>)> {
     match alg {
-        SigningAlgorithm::HmacSha256 => Some((hex32(&hmac_sha256(sk.as_bytes(), sts.as_bytes())), None)),
-        SigningAlgorithm::HmacSm3 => Some((
-            hex32(&HashKind::Sm3.hmac(sk.as_bytes(), sts.as_bytes())),
-            None,
-        )),
+        SigningAlgorithm::HmacSha256 => Some((hex32(&hmac_sha256(sk.as_bytes(), sts)), None)),
+        SigningAlgorithm::HmacSm3 => Some((hex32(&HashKind::Sm3.hmac(sk.as_bytes(), sts)), None)),
         SigningAlgorithm::V11HmacSha256 => {
             let key = v11_signing_key(ak, sk, info.unwrap_or_default());
-            Some((hex32(&hmac_sha256(&key, sts.as_bytes())), Some(key)))
+            Some((hex32(&hmac_sha256(&key, sts)), Some(key)))
         }
         _ => None,
     }
@@ -271,12 +302,9 @@ fn now_unix(now: SystemTime) -> Result<i64, SignError> {
 pub struct SigningTrace {
     mode: SigningMode,
     algorithm: SigningAlgorithm,
-    sdk_date: String,
-    canonical_request: String,
+    /// Canonical request, string to sign, date, signature and `Authorization`, in one buffer.
+    text: String,
     parts: CanonicalParts,
-    string_to_sign: String,
-    signature: String,
-    authorization: String,
     derived_signing_key: Option<SecretString>,
 }
 
@@ -302,21 +330,17 @@ impl SigningTrace {
     /// The `X-Sdk-Date` value signed (empty unless signed).
     #[must_use]
     pub fn sdk_date(&self) -> &str {
-        &self.sdk_date
+        self.part(&self.parts.date)
     }
 
     /// The full canonical request (empty unless signed).
     #[must_use]
     pub fn canonical_request(&self) -> &str {
-        if self.is_signed() {
-            &self.canonical_request
-        } else {
-            ""
-        }
+        self.part(&self.parts.request)
     }
 
     fn part(&self, range: &Range<usize>) -> &str {
-        self.canonical_request.get(range.clone()).unwrap_or_default()
+        self.text.get(range.clone()).unwrap_or_default()
     }
 
     /// The canonical URI (decoded, re-encoded per segment, trailing `/`).
@@ -352,19 +376,19 @@ impl SigningTrace {
     /// The string to sign.
     #[must_use]
     pub fn string_to_sign(&self) -> &str {
-        &self.string_to_sign
+        self.part(&self.parts.string_to_sign)
     }
 
     /// The signature, lower-case hex (DER hex for ECDSA / SM2).
     #[must_use]
     pub fn signature(&self) -> &str {
-        &self.signature
+        self.part(&self.parts.signature)
     }
 
     /// The `Authorization` header value set on the request.
     #[must_use]
     pub fn authorization(&self) -> &str {
-        &self.authorization
+        self.part(&self.parts.authorization)
     }
 
     /// The V11 signing key (64 hex characters used as the HMAC key), for V11 only.
@@ -385,7 +409,7 @@ impl SigningTrace {
     }
 
     fn redacted_authorization(&self) -> String {
-        redact_authorization(&self.authorization)
+        redact_authorization(self.authorization())
     }
 }
 
@@ -425,12 +449,12 @@ impl fmt::Debug for SigningTrace {
         f.debug_struct("SigningTrace")
             .field("mode", &self.mode)
             .field("algorithm", &self.algorithm)
-            .field("sdk_date", &self.sdk_date)
+            .field("sdk_date", &self.sdk_date())
             .field(
                 "canonical_request",
                 &redact_canonical(self.canonical_request()),
             )
-            .field("string_to_sign", &self.string_to_sign)
+            .field("string_to_sign", &self.string_to_sign())
             .field("signature", &"[REDACTED]")
             .field("authorization", &self.redacted_authorization())
             .field(
@@ -448,7 +472,7 @@ impl fmt::Display for SigningTrace {
                 f,
                 "canonical request:\n{}\n\nstring to sign:\n{}\n\nauthorization: {}",
                 redact_canonical(self.canonical_request()),
-                self.string_to_sign,
+                self.string_to_sign(),
                 self.redacted_authorization()
             ),
             SigningMode::PreAuthorized => {
@@ -536,12 +560,29 @@ impl fmt::Debug for SdkRequest {
     }
 }
 
+/// Where the `Host` value comes from (only formatted when the header is missing).
+#[derive(Debug, Clone, Copy)]
+enum HostSource<'a> {
+    Netloc(&'a str),
+    HostPort(&'a str, Option<u16>),
+}
+
+impl HostSource<'_> {
+    fn to_value(self) -> String {
+        match self {
+            Self::Netloc(netloc) => netloc.to_owned(),
+            Self::HostPort(host, None) => host.to_owned(),
+            Self::HostPort(host, Some(port)) => format!("{host}:{port}"),
+        }
+    }
+}
+
 /// Everything about one request except its headers.
 struct Target<'a> {
     method: &'a str,
     path: &'a str,
     query: QuerySource<'a>,
-    host: Option<&'a str>,
+    host: Option<HostSource<'a>>,
     body: Body<'a>,
 }
 
@@ -606,11 +647,7 @@ impl Signer {
         let mut headers = std::mem::take(request.headers_mut());
         let result = {
             let url = request.url();
-            let host = match (url.host_str(), url.port()) {
-                (Some(h), Some(p)) => Some(format!("{h}:{p}")),
-                (Some(h), None) => Some(h.to_owned()),
-                (None, _) => None,
-            };
+            let host = url.host_str().map(|h| HostSource::HostPort(h, url.port()));
             let body = match request.body() {
                 None => Body::Bytes(&[]),
                 Some(b) => b.as_bytes().map_or(Body::Stream, Body::Bytes),
@@ -619,7 +656,7 @@ impl Signer {
                 method: request.method().as_str(),
                 path: url.path(),
                 query: QuerySource::Raw(url.query().unwrap_or_default(), RawQueryOrder::KeyThenValue),
-                host: host.as_deref(),
+                host,
                 body,
             };
             self.sign_store(&mut headers, &target, credentials, now, Policy::Fresh)
@@ -648,17 +685,16 @@ impl Signer {
         now: SystemTime,
     ) -> Result<SigningTrace, SignError> {
         let uri = request.uri().clone();
-        let host = uri.authority().map(|a| match a.port() {
-            Some(p) => format!("{}:{}", a.host(), p.as_str()),
-            None => a.host().to_owned(),
-        });
+        let host = uri
+            .authority()
+            .map(|a| HostSource::HostPort(a.host(), a.port_u16()));
         let raw_query = uri.query().unwrap_or_default();
         let method = request.method().clone();
         let target = Target {
             method: method.as_str(),
             path: uri.path(),
             query: QuerySource::Raw(raw_query, RawQueryOrder::KeyThenValue),
-            host: host.as_deref(),
+            host,
             body: Body::Bytes(body),
         };
         let trace = self.sign_store(request.headers_mut(), &target, credentials, now, Policy::Fresh)?;
@@ -697,7 +733,7 @@ impl Signer {
             method,
             path,
             query: QuerySource::Typed(query),
-            host: Some(host),
+            host: Some(HostSource::Netloc(host)),
             body: Body::Bytes(body),
         };
         self.sign_store(headers, &target, credentials, now, Policy::Sdk)
@@ -712,16 +748,16 @@ impl Signer {
         policy: Policy,
     ) -> Result<SigningTrace, SignError> {
         let alg = self.algorithm;
-        let mut buf = Vec::with_capacity(512);
+        let mut buf = Vec::with_capacity(1024);
         let aksk = match credentials.aksk() {
             Some(aksk) => aksk,
             None => {
                 if let Credentials::IamToken(token) = credentials {
                     use secrecy::ExposeSecret;
                     if let Some(pid) = token.project_id() {
-                        headers.set(X_PROJECT_ID, pid.as_bytes())?;
+                        headers.set(&X_PROJECT_ID, pid.as_bytes())?;
                     }
-                    headers.set(X_AUTH_TOKEN, token.token().expose_secret().as_bytes())?;
+                    headers.set(&X_AUTH_TOKEN, token.token().expose_secret().as_bytes())?;
                 }
                 let parts = write_request_line(&mut buf, target.method, target.path, target.query);
                 return Ok(unsigned_trace(SigningMode::Token, alg, buf, parts));
@@ -732,14 +768,14 @@ impl Signer {
         add_credential_headers(headers, &aksk)?;
 
         // 2. Pre-signed requests.
-        if let Some(existing) = headers.get_exact(AUTHORIZATION) {
+        if let Some(existing) = headers.get_exact(&AUTHORIZATION) {
             let ours = policy == Policy::Fresh
                 && SigningAlgorithm::ALL.iter().any(|a| {
                     existing.starts_with(a.name().as_bytes())
                         && existing.get(a.name().len()) == Some(&b' ')
                 });
             if ours {
-                headers.remove_ignore_case(AUTHORIZATION.lower);
+                headers.remove_ignore_case(&AUTHORIZATION);
             } else {
                 let parts = write_request_line(&mut buf, target.method, target.path, target.query);
                 return Ok(unsigned_trace(SigningMode::PreAuthorized, alg, buf, parts));
@@ -758,7 +794,7 @@ impl Signer {
 
         // 6. Content-type check (exact key, case-sensitive prefix test).
         let content_header = content_hash_header(alg);
-        if let Some(ct) = headers.get_exact(CONTENT_TYPE)
+        if let Some(ct) = headers.get_exact(&CONTENT_TYPE)
             && !ct.starts_with(b"application/json")
             && !ct.starts_with(b"application/bson")
         {
@@ -769,159 +805,193 @@ impl Signer {
         let date = resolve_date(headers, now, policy)?;
 
         // 8. Host.
-        if !headers.has_ignore_case(HOST.lower) {
-            let host = target.host.ok_or(SignError::MissingHost)?;
-            headers.set(HOST, host.as_bytes())?;
+        if !headers.set_if_absent(&HOST, &|| target.host.map(HostSource::to_value))? {
+            return Err(SignError::MissingHost);
         }
 
         // 9.-10. Signed headers and canonical request.
         headers.trim_values();
         let mut parts = write_request_line(&mut buf, target.method, target.path, target.query);
-        let mut signed: SignedList<'_> = Vec::with_capacity(12);
+        let mut signed: SignedList<'_> = Vec::with_capacity(16);
         headers.signed(&mut signed);
         signed.sort_by(|a, b| a.0.cmp(&b.0));
-        let payload_hash: Cow<'_, str> = match target.body {
-            Body::Bytes([]) => Cow::Borrowed(alg.hash_kind().empty_hex()),
-            body => match headers.last_ignore_case(content_header.lower) {
-                Some(v) => String::from_utf8_lossy(trim_value(v)),
+        let empty_hex;
+        let body_hex;
+        let payload_hash: &[u8] = match target.body {
+            Body::Bytes([]) => {
+                empty_hex = alg.hash_kind().empty_hex();
+                empty_hex.as_bytes()
+            }
+            body => match headers.last_ignore_case(content_header) {
+                Some(v) => trim_value(v),
                 None => match body {
                     Body::Bytes(b) => {
-                        let hex = hex32(&alg.hash_kind().digest(b));
-                        Cow::Owned(String::from_utf8_lossy(&hex).into_owned())
+                        body_hex = hex32(&alg.hash_kind().digest(b));
+                        &body_hex
                     }
                     Body::Stream => return Err(SignError::UnhashableBody),
                 },
             },
         };
-        write_request_tail(&mut buf, &mut parts, &signed, None, &payload_hash);
+        write_request_tail(&mut buf, &mut parts, &signed, None, payload_hash);
         drop(signed);
+        parts.request = 0..buf.len();
 
-        // 11.-12. String to sign, signature, Authorization.
-        let info = scope.map(|s| v11_info(&date, s));
-        let sts = string_to_sign(alg, &date, info.as_deref(), &buf);
-        let (signature, derived_key) = match symmetric_signature(alg, aksk.ak, aksk.sk, info.as_deref(), &sts) {
-            Some((sig, key)) => (
-                String::from_utf8_lossy(&sig).into_owned(),
-                key.map(|k| SecretString::from(String::from_utf8_lossy(&k).into_owned())),
-            ),
+        // 11.-12. String to sign, signature, Authorization: appended to the same buffer.
+        let info = scope.map(|s| v11_info(std::str::from_utf8(&date).unwrap_or_default(), s));
+        let hash = hex32(&alg.hash_kind().digest(&buf));
+        buf.push(b'\n');
+        let sts_start = buf.len();
+        write_string_to_sign(&mut buf, alg, &date, info.as_deref(), &hash);
+        parts.string_to_sign = sts_start..buf.len();
+        buf.push(b'\n');
+        parts.date = push_range(&mut buf, &date);
+        buf.push(b'\n');
+        let sts = &buf[parts.string_to_sign.clone()];
+        let derived_key = match symmetric_signature(alg, aksk.ak, aksk.sk, info.as_deref(), sts) {
+            Some((sig, key)) => {
+                parts.signature = push_range(&mut buf, &sig);
+                key.map(|k| SecretString::from(ascii_string(&k)))
+            }
             None => {
                 let pair = DerivedKeyPair::derive(alg, aksk.ak, aksk.sk)?;
-                (hex::encode(pair.sign(sts.as_bytes())?), None)
+                let sig = hex::encode(pair.sign(sts)?);
+                parts.signature = push_range(&mut buf, sig.as_bytes());
+                None
             }
         };
-        let signed_names = String::from_utf8_lossy(&buf[parts.signed.clone()]).into_owned();
-        let authorization = match &info {
-            Some(info) => format!(
-                "{} Credential={}/{}, SignedHeaders={}, Signature={}",
-                alg.name(),
-                aksk.ak,
-                info,
-                signed_names,
-                signature
-            ),
-            None => format!(
-                "{} Access={}, SignedHeaders={}, Signature={}",
-                alg.name(),
-                aksk.ak,
-                signed_names,
-                signature
-            ),
-        };
-        headers.set(AUTHORIZATION, authorization.as_bytes())?;
-        let (canonical_request, parts) = into_string(buf, parts);
+        buf.push(b'\n');
+        let auth_start = buf.len();
+        buf.extend_from_slice(alg.name().as_bytes());
+        match &info {
+            Some(info) => {
+                buf.extend_from_slice(b" Credential=");
+                buf.extend_from_slice(aksk.ak.as_bytes());
+                buf.push(b'/');
+                buf.extend_from_slice(info.as_bytes());
+            }
+            None => {
+                buf.extend_from_slice(b" Access=");
+                buf.extend_from_slice(aksk.ak.as_bytes());
+            }
+        }
+        buf.extend_from_slice(b", SignedHeaders=");
+        buf.extend_from_within(parts.signed.clone());
+        buf.extend_from_slice(b", Signature=");
+        buf.extend_from_within(parts.signature.clone());
+        parts.authorization = auth_start..buf.len();
+        headers.set(&AUTHORIZATION, &buf[parts.authorization.clone()])?;
+        let (text, parts) = into_string(buf, parts);
         Ok(SigningTrace {
             mode: SigningMode::Signed,
             algorithm: alg,
-            sdk_date: date,
-            canonical_request,
+            text,
             parts,
-            string_to_sign: sts,
-            signature,
-            authorization,
             derived_signing_key: derived_key,
         })
     }
 }
 
+/// Appends `bytes` and returns where they are.
+fn push_range(buf: &mut Vec<u8>, bytes: &[u8]) -> Range<usize> {
+    let start = buf.len();
+    buf.extend_from_slice(bytes);
+    start..buf.len()
+}
+
 /// The payload-hash header for an algorithm.
-const fn content_hash_header(alg: SigningAlgorithm) -> StdHeader {
+fn content_hash_header(alg: SigningAlgorithm) -> &'static StdHeader {
     match alg.hash_kind() {
-        HashKind::Sha256 => X_SDK_CONTENT_SHA256,
-        HashKind::Sm3 => X_SDK_CONTENT_SM3,
+        HashKind::Sha256 => &X_SDK_CONTENT_SHA256,
+        HashKind::Sm3 => &X_SDK_CONTENT_SM3,
+    }
+}
+
+/// A `String` from bytes that are ASCII by construction (hex digits, dates).
+fn ascii_string(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 
 fn add_credential_headers<H: HeaderStore>(headers: &mut H, aksk: &AkSkRef<'_>) -> Result<(), SignError> {
     if let Some(pid) = aksk.project_id {
-        headers.set(X_PROJECT_ID, pid.as_bytes())?;
+        headers.set(&X_PROJECT_ID, pid.as_bytes())?;
     }
     if let Some(did) = aksk.domain_id {
-        headers.set(X_DOMAIN_ID, did.as_bytes())?;
+        headers.set(&X_DOMAIN_ID, did.as_bytes())?;
     }
     // "Token is not null": an empty token still adds an empty, signed header (c55).
     if let Some(token) = aksk.security_token {
-        headers.set(X_SECURITY_TOKEN, token.as_bytes())?;
+        headers.set(&X_SECURITY_TOKEN, token.as_bytes())?;
     }
     Ok(())
 }
 
-fn resolve_date<H: HeaderStore>(headers: &mut H, now: SystemTime, policy: Policy) -> Result<String, SignError> {
+fn resolve_date<H: HeaderStore>(
+    headers: &mut H,
+    now: SystemTime,
+    policy: Policy,
+) -> Result<[u8; 16], SignError> {
     if policy == Policy::Sdk
-        && let Some(existing) = headers.last_ignore_case(X_SDK_DATE.lower)
+        && let Some(existing) = headers.last_ignore_case(&X_SDK_DATE)
     {
         let secs = parse_sdk_date(existing).ok_or_else(|| SignError::InvalidDate {
             value: String::from_utf8_lossy(existing).into_owned(),
         })?;
-        let formatted = format_sdk_date(secs).ok_or(SignError::Clock)?;
-        return Ok(String::from_utf8_lossy(&formatted).into_owned());
+        return format_sdk_date(secs).ok_or(SignError::Clock);
     }
     let formatted = format_sdk_date(now_unix(now)?).ok_or(SignError::Clock)?;
-    if policy == Policy::Fresh {
-        headers.remove_ignore_case(X_SDK_DATE.lower);
-    }
-    headers.set(X_SDK_DATE, &formatted)?;
-    Ok(String::from_utf8_lossy(&formatted).into_owned())
+    // For `Policy::Fresh` (HTTP header maps) `set` replaces every existing value.
+    headers.set(&X_SDK_DATE, &formatted)?;
+    Ok(formatted)
 }
 
-fn unsigned_trace(mode: SigningMode, algorithm: SigningAlgorithm, buf: Vec<u8>, parts: CanonicalParts) -> SigningTrace {
-    let (canonical_request, parts) = into_string(buf, parts);
+fn unsigned_trace(
+    mode: SigningMode,
+    algorithm: SigningAlgorithm,
+    buf: Vec<u8>,
+    parts: CanonicalParts,
+) -> SigningTrace {
+    let (text, parts) = into_string(buf, parts);
     SigningTrace {
         mode,
         algorithm,
-        sdk_date: String::new(),
-        canonical_request,
+        text,
         parts,
-        string_to_sign: String::new(),
-        signature: String::new(),
-        authorization: String::new(),
         derived_signing_key: None,
     }
 }
 
-/// Turns the canonical request buffer into a `String`. Only header values can hold invalid
-/// UTF-8; then every part is converted separately so the ranges stay right.
-fn into_string(buf: Vec<u8>, parts: CanonicalParts) -> (String, CanonicalParts) {
+/// Turns the trace buffer into a `String`. Only header values can hold invalid UTF-8; then
+/// every part is converted separately so that the ranges stay right.
+fn into_string(buf: Vec<u8>, mut parts: CanonicalParts) -> (String, CanonicalParts) {
     match String::from_utf8(buf) {
         Ok(s) => (s, parts),
         Err(e) => {
             let buf = e.into_bytes();
+            // Map every range boundary through a lossy conversion of the pieces in between.
+            let mut bounds: Vec<usize> = parts
+                .ranges_mut()
+                .iter()
+                .flat_map(|r| [r.start, r.end])
+                .chain([0, buf.len()])
+                .collect();
+            bounds.sort_unstable();
+            bounds.dedup();
             let mut out = String::with_capacity(buf.len() + 16);
-            let mut new = CanonicalParts::default();
-            let mut pos = 0;
-            let mut copy = |out: &mut String, range: &Range<usize>| {
-                out.push_str(&String::from_utf8_lossy(&buf[pos..range.start]));
-                let start = out.len();
-                out.push_str(&String::from_utf8_lossy(&buf[range.clone()]));
-                pos = range.end;
-                start..out.len()
-            };
-            new.uri = copy(&mut out, &parts.uri);
-            new.query = copy(&mut out, &parts.query);
-            new.headers = copy(&mut out, &parts.headers);
-            new.signed = copy(&mut out, &parts.signed);
-            new.payload = copy(&mut out, &parts.payload);
-            out.push_str(&String::from_utf8_lossy(&buf[pos..]));
-            (out, new)
+            let mut mapped = Vec::with_capacity(bounds.len());
+            mapped.push((0, 0));
+            for w in bounds.windows(2) {
+                out.push_str(&String::from_utf8_lossy(&buf[w[0]..w[1]]));
+                mapped.push((w[1], out.len()));
+            }
+            let map = |p: usize| mapped.iter().find(|(b, _)| *b == p).map_or(0, |(_, n)| *n);
+            for r in parts.ranges_mut() {
+                *r = map(r.start)..map(r.end);
+            }
+            (out, parts)
         }
     }
 }

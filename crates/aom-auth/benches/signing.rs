@@ -75,16 +75,26 @@ fn bench(c: &mut Criterion) {
             .unwrap_or_default()
             .to_vec();
 
+        // What the client hook calls: a fresh request, the clock read, no trace.
         c.bench_function(&format!("sign/{name}"), |b| {
+            b.iter_batched_ref(
+                || request.try_clone().expect("clonable"),
+                |req| signer.sign_reqwest(req, &creds).expect("sign"),
+                BatchSize::SmallInput,
+            );
+        });
+        // The same, also returning the trace (canonical request, string to sign).
+        c.bench_function(&format!("sign_traced/{name}"), |b| {
             b.iter_batched_ref(
                 || request.try_clone().expect("clonable"),
                 |req| signer.sign_reqwest_at(req, &creds, now).expect("sign"),
                 BatchSize::SmallInput,
             );
         });
+        // A retry: the same request signed again (date renewed, signature replaced).
         c.bench_function(&format!("resign/{name}"), |b| {
             let mut req = request.try_clone().expect("clonable");
-            b.iter(|| signer.sign_reqwest_at(&mut req, &creds, now).expect("sign"));
+            b.iter(|| signer.sign_reqwest(&mut req, &creds).expect("sign"));
         });
         c.bench_function(&format!("baseline/{name}"), |b| {
             b.iter(|| {

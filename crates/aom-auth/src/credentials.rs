@@ -24,6 +24,7 @@ pub struct PermanentCredentials {
     sk: SecretString,
     project_id: Option<String>,
     domain_id: Option<String>,
+    hmac_key: HmacKeyCache,
 }
 
 impl PermanentCredentials {
@@ -34,6 +35,7 @@ impl PermanentCredentials {
             sk: SecretString::from(sk.into()),
             project_id: None,
             domain_id: None,
+            hmac_key: HmacKeyCache::default(),
         }
     }
 
@@ -87,6 +89,7 @@ pub struct TemporaryCredentials {
     project_id: Option<String>,
     domain_id: Option<String>,
     expires_at: Option<OffsetDateTime>,
+    hmac_key: HmacKeyCache,
 }
 
 impl TemporaryCredentials {
@@ -103,6 +106,7 @@ impl TemporaryCredentials {
             project_id: None,
             domain_id: None,
             expires_at: None,
+            hmac_key: HmacKeyCache::default(),
         }
     }
 
@@ -256,6 +260,27 @@ pub(crate) struct AkSkRef<'a> {
     pub(crate) security_token: Option<&'a str>,
     pub(crate) project_id: Option<&'a str>,
     pub(crate) domain_id: Option<&'a str>,
+    pub(crate) hmac_key: &'a HmacKeyCache,
+}
+
+/// HMAC-SHA256 keyed with the SK, computed once per credentials (saves hashing the key
+/// pads on every signature). Never printed.
+#[derive(Clone, Default)]
+pub(crate) struct HmacKeyCache(std::sync::OnceLock<hmac::Hmac<sha2::Sha256>>);
+
+impl HmacKeyCache {
+    /// HMAC-SHA256(`sk`, `data`).
+    pub(crate) fn hmac_sha256(&self, sk: &str, data: &[u8]) -> [u8; 32] {
+        use hmac::{KeyInit, Mac};
+        let keyed = self.0.get_or_init(|| {
+            // HMAC accepts keys of any length.
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(sk.as_bytes())
+                .unwrap_or_else(|_| hmac::Hmac::<sha2::Sha256>::new(&Default::default()))
+        });
+        let mut mac = keyed.clone();
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    }
 }
 
 impl Credentials {
@@ -323,6 +348,7 @@ impl Credentials {
                 security_token: None,
                 project_id: c.project_id.as_deref(),
                 domain_id: c.domain_id.as_deref(),
+                hmac_key: &c.hmac_key,
             }),
             Self::Temporary(c) => Some(AkSkRef {
                 ak: &c.ak,
@@ -330,6 +356,7 @@ impl Credentials {
                 security_token: Some(c.security_token.expose_secret()),
                 project_id: c.project_id.as_deref(),
                 domain_id: c.domain_id.as_deref(),
+                hmac_key: &c.hmac_key,
             }),
             Self::IamToken(_) => None,
         }

@@ -470,7 +470,7 @@ impl<L: SecretLookup> Verifier<L> {
             let sts = string_to_sign(alg, &date_text, auth.info, &buf);
             let ok = match &asymmetric_key {
                 Some(key) => key.verify(&sts, &signature_bytes),
-                None => symmetric_signature(alg, auth.access_key, sk, auth.info, &sts)
+                None => symmetric_signature(alg, auth.access_key, sk, auth.info, &sts, None)
                     .is_some_and(|(expected, _)| ct_eq(&expected, auth.signature.as_bytes())),
             };
             if ok {

@@ -54,7 +54,7 @@ use self::headers::{
     X_DOMAIN_ID, X_PROJECT_ID, X_SDK_CONTENT_SHA256, X_SDK_CONTENT_SM3, X_SDK_DATE,
     X_SECURITY_TOKEN,
 };
-use crate::credentials::{AkSkRef, Credentials};
+use crate::credentials::{AkSkRef, Credentials, HmacKeyCache};
 use crate::error::SignError;
 
 /// The value of the payload-hash header for bodies that are not hashed.
@@ -272,9 +272,16 @@ pub(crate) fn symmetric_signature(
     sk: &str,
     info: Option<&str>,
     sts: &[u8],
+    cache: Option<&HmacKeyCache>,
 ) -> Option<([u8; 64], Option<[u8; 64]>)> {
     match alg {
-        SigningAlgorithm::HmacSha256 => Some((hex32(&hmac_sha256(sk.as_bytes(), sts)), None)),
+        SigningAlgorithm::HmacSha256 => Some((
+            hex32(&match cache {
+                Some(cache) => cache.hmac_sha256(sk, sts),
+                None => hmac_sha256(sk.as_bytes(), sts),
+            }),
+            None,
+        )),
         SigningAlgorithm::HmacSm3 => Some((hex32(&HashKind::Sm3.hmac(sk.as_bytes(), sts)), None)),
         SigningAlgorithm::V11HmacSha256 => {
             let key = v11_signing_key(ak, sk, info.unwrap_or_default());
@@ -629,8 +636,14 @@ impl Signer {
         request: &mut reqwest::Request,
         credentials: &Credentials,
     ) -> Result<(), SignError> {
-        self.sign_reqwest_at(request, credentials, SystemTime::now())
-            .map(drop)
+        let now = SystemTime::now();
+        SIGNING_BUFFER.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buf) => self.sign_reqwest_into(request, credentials, now, &mut buf).map(drop),
+            // Re-entered from the same thread (cannot happen today): use a fresh buffer.
+            Err(_) => self
+                .sign_reqwest_into(request, credentials, now, &mut Vec::with_capacity(1024))
+                .map(drop),
+        })
     }
 
     /// [`sign_reqwest`](Self::sign_reqwest) at a given time, returning the trace.
@@ -643,8 +656,21 @@ impl Signer {
         credentials: &Credentials,
         now: SystemTime,
     ) -> Result<SigningTrace, SignError> {
+        let mut buf = Vec::with_capacity(1024);
+        let outcome = self.sign_reqwest_into(request, credentials, now, &mut buf)?;
+        Ok(outcome.into_trace(buf))
+    }
+
+    fn sign_reqwest_into(
+        &self,
+        request: &mut reqwest::Request,
+        credentials: &Credentials,
+        now: SystemTime,
+        buf: &mut Vec<u8>,
+    ) -> Result<Outcome, SignError> {
         // Sign a detached header map so that the URL and body can stay borrowed.
         let mut headers = std::mem::take(request.headers_mut());
+        headers.reserve(5);
         let result = {
             let url = request.url();
             let host = url.host_str().map(|h| HostSource::HostPort(h, url.port()));
@@ -659,16 +685,16 @@ impl Signer {
                 host,
                 body,
             };
-            self.sign_store(&mut headers, &target, credentials, now, Policy::Fresh)
+            self.sign_store(&mut headers, &target, credentials, now, Policy::Fresh, buf)
         };
         *request.headers_mut() = headers;
-        let trace = result?;
-        let canonical_query = trace.canonical_query_string();
+        let outcome = result?;
+        let canonical_query = outcome.query(buf);
         if canonical_query != request.url().query().unwrap_or_default() {
             let url = request.url_mut();
             url.set_query((!canonical_query.is_empty()).then_some(canonical_query));
         }
-        Ok(trace)
+        Ok(outcome)
     }
 
     /// Signs an [`http::Request`] in place; `body` is the exact body that will be sent.
@@ -697,7 +723,16 @@ impl Signer {
             host,
             body: Body::Bytes(body),
         };
-        let trace = self.sign_store(request.headers_mut(), &target, credentials, now, Policy::Fresh)?;
+        let mut buf = Vec::with_capacity(1024);
+        let outcome = self.sign_store(
+            request.headers_mut(),
+            &target,
+            credentials,
+            now,
+            Policy::Fresh,
+            &mut buf,
+        )?;
+        let trace = outcome.into_trace(buf);
         let canonical_query = trace.canonical_query_string();
         if canonical_query != raw_query {
             let mut parts = uri.into_parts();
@@ -736,9 +771,13 @@ impl Signer {
             host: Some(HostSource::Netloc(host)),
             body: Body::Bytes(body),
         };
-        self.sign_store(headers, &target, credentials, now, Policy::Sdk)
+        let mut buf = Vec::with_capacity(1024);
+        let outcome = self.sign_store(headers, &target, credentials, now, Policy::Sdk, &mut buf)?;
+        Ok(outcome.into_trace(buf))
     }
 
+    /// Signs into `buf` (cleared first); the trace's text is built from `buf` by the caller
+    /// if wanted.
     fn sign_store<H: HeaderStore>(
         &self,
         headers: &mut H,
@@ -746,9 +785,10 @@ impl Signer {
         credentials: &Credentials,
         now: SystemTime,
         policy: Policy,
-    ) -> Result<SigningTrace, SignError> {
+        buf: &mut Vec<u8>,
+    ) -> Result<Outcome, SignError> {
         let alg = self.algorithm;
-        let mut buf = Vec::with_capacity(1024);
+        buf.clear();
         let aksk = match credentials.aksk() {
             Some(aksk) => aksk,
             None => {
@@ -759,8 +799,8 @@ impl Signer {
                     }
                     headers.set(&X_AUTH_TOKEN, token.token().expose_secret().as_bytes())?;
                 }
-                let parts = write_request_line(&mut buf, target.method, target.path, target.query);
-                return Ok(unsigned_trace(SigningMode::Token, alg, buf, parts));
+                let parts = write_request_line(buf, target.method, target.path, target.query);
+                return Ok(Outcome::unsigned(SigningMode::Token, alg, parts));
             }
         };
 
@@ -777,8 +817,8 @@ impl Signer {
             if ours {
                 headers.remove_ignore_case(&AUTHORIZATION);
             } else {
-                let parts = write_request_line(&mut buf, target.method, target.path, target.query);
-                return Ok(unsigned_trace(SigningMode::PreAuthorized, alg, buf, parts));
+                let parts = write_request_line(buf, target.method, target.path, target.query);
+                return Ok(Outcome::unsigned(SigningMode::PreAuthorized, alg, parts));
             }
         }
 
@@ -811,7 +851,7 @@ impl Signer {
 
         // 9.-10. Signed headers and canonical request.
         headers.trim_values();
-        let mut parts = write_request_line(&mut buf, target.method, target.path, target.query);
+        let mut parts = write_request_line(buf, target.method, target.path, target.query);
         let mut signed: SignedList<'_> = Vec::with_capacity(16);
         headers.signed(&mut signed);
         signed.sort_by(|a, b| a.0.cmp(&b.0));
@@ -833,30 +873,37 @@ impl Signer {
                 },
             },
         };
-        write_request_tail(&mut buf, &mut parts, &signed, None, payload_hash);
+        write_request_tail(buf, &mut parts, &signed, None, payload_hash);
         drop(signed);
         parts.request = 0..buf.len();
 
         // 11.-12. String to sign, signature, Authorization: appended to the same buffer.
         let info = scope.map(|s| v11_info(std::str::from_utf8(&date).unwrap_or_default(), s));
-        let hash = hex32(&alg.hash_kind().digest(&buf));
+        let hash = hex32(&alg.hash_kind().digest(buf));
         buf.push(b'\n');
         let sts_start = buf.len();
-        write_string_to_sign(&mut buf, alg, &date, info.as_deref(), &hash);
+        write_string_to_sign(buf, alg, &date, info.as_deref(), &hash);
         parts.string_to_sign = sts_start..buf.len();
         buf.push(b'\n');
-        parts.date = push_range(&mut buf, &date);
+        parts.date = push_range(buf, &date);
         buf.push(b'\n');
         let sts = &buf[parts.string_to_sign.clone()];
-        let derived_key = match symmetric_signature(alg, aksk.ak, aksk.sk, info.as_deref(), sts) {
+        let derived_key = match symmetric_signature(
+            alg,
+            aksk.ak,
+            aksk.sk,
+            info.as_deref(),
+            sts,
+            Some(aksk.hmac_key),
+        ) {
             Some((sig, key)) => {
-                parts.signature = push_range(&mut buf, &sig);
+                parts.signature = push_range(buf, &sig);
                 key.map(|k| SecretString::from(ascii_string(&k)))
             }
             None => {
                 let pair = DerivedKeyPair::derive(alg, aksk.ak, aksk.sk)?;
                 let sig = hex::encode(pair.sign(sts)?);
-                parts.signature = push_range(&mut buf, sig.as_bytes());
+                parts.signature = push_range(buf, sig.as_bytes());
                 None
             }
         };
@@ -881,15 +928,54 @@ impl Signer {
         buf.extend_from_within(parts.signature.clone());
         parts.authorization = auth_start..buf.len();
         headers.set(&AUTHORIZATION, &buf[parts.authorization.clone()])?;
-        let (text, parts) = into_string(buf, parts);
-        Ok(SigningTrace {
+        Ok(Outcome {
             mode: SigningMode::Signed,
             algorithm: alg,
-            text,
             parts,
             derived_signing_key: derived_key,
         })
     }
+}
+
+/// The result of [`Signer::sign_store`]; the texts are in the buffer.
+struct Outcome {
+    mode: SigningMode,
+    algorithm: SigningAlgorithm,
+    parts: CanonicalParts,
+    derived_signing_key: Option<SecretString>,
+}
+
+impl Outcome {
+    fn unsigned(mode: SigningMode, algorithm: SigningAlgorithm, parts: CanonicalParts) -> Self {
+        Self {
+            mode,
+            algorithm,
+            parts,
+            derived_signing_key: None,
+        }
+    }
+
+    fn into_trace(self, buf: Vec<u8>) -> SigningTrace {
+        let (text, parts) = into_string(buf, self.parts);
+        SigningTrace {
+            mode: self.mode,
+            algorithm: self.algorithm,
+            text,
+            parts,
+            derived_signing_key: self.derived_signing_key,
+        }
+    }
+
+    /// The canonical query string inside `buf` (ASCII by construction).
+    fn query<'b>(&self, buf: &'b [u8]) -> &'b str {
+        std::str::from_utf8(&buf[self.parts.query.clone()]).unwrap_or_default()
+    }
+}
+
+thread_local! {
+    /// Reused by [`Signer::sign_reqwest`], which returns no trace.
+    static SIGNING_BUFFER: std::cell::RefCell<Vec<u8>> =
+        std::cell::RefCell::new(Vec::with_capacity(1024));
 }
 
 /// Appends `bytes` and returns where they are.
@@ -946,22 +1032,6 @@ fn resolve_date<H: HeaderStore>(
     // For `Policy::Fresh` (HTTP header maps) `set` replaces every existing value.
     headers.set(&X_SDK_DATE, &formatted)?;
     Ok(formatted)
-}
-
-fn unsigned_trace(
-    mode: SigningMode,
-    algorithm: SigningAlgorithm,
-    buf: Vec<u8>,
-    parts: CanonicalParts,
-) -> SigningTrace {
-    let (text, parts) = into_string(buf, parts);
-    SigningTrace {
-        mode,
-        algorithm,
-        text,
-        parts,
-        derived_signing_key: None,
-    }
 }
 
 /// Turns the trace buffer into a `String`. Only header values can hold invalid UTF-8; then

@@ -6,6 +6,9 @@
 //!   bytes the signer hashes for the same request;
 //! * `verify/get_seed`: the receiving side.
 
+// Test helpers may panic: a panic is a test failure with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 use std::time::SystemTime;
 
@@ -21,7 +24,9 @@ const AK: &str = "HPUAEXAMPLEFAKEAK001";
 const SK: &str = "ExampleFakeSecretKeyForVectors0123456789";
 
 fn credentials() -> Credentials {
-    PermanentCredentials::new(AK, SK).with_project_id(PROJECT).into()
+    PermanentCredentials::new(AK, SK)
+        .with_project_id(PROJECT)
+        .into()
 }
 
 fn get_request() -> reqwest::Request {
@@ -64,9 +69,14 @@ fn bench(c: &mut Criterion) {
     let signer = Signer::default();
     let now = SystemTime::now();
 
-    for (name, request) in [("get_seed", get_request()), ("post_json_2k", post_request())] {
+    for (name, request) in [
+        ("get_seed", get_request()),
+        ("post_json_2k", post_request()),
+    ] {
         let mut signed = request.try_clone().expect("clonable");
-        let trace = signer.sign_reqwest_at(&mut signed, &creds, now).expect("sign");
+        let trace = signer
+            .sign_reqwest_at(&mut signed, &creds, now)
+            .expect("sign");
         let canonical = trace.canonical_request().as_bytes().to_vec();
         let sts = trace.string_to_sign().as_bytes().to_vec();
         let body = request
@@ -107,7 +117,9 @@ fn bench(c: &mut Criterion) {
 
     // The receiving side.
     let mut signed = get_request();
-    signer.sign_reqwest_at(&mut signed, &creds, now).expect("sign");
+    signer
+        .sign_reqwest_at(&mut signed, &creds, now)
+        .expect("sign");
     let verifier = Verifier::new(|ak: &str| (ak == AK).then(|| SecretString::from(SK)));
     c.bench_function("verify/get_seed", |b| {
         b.iter(|| {
@@ -119,7 +131,9 @@ fn bench(c: &mut Criterion) {
                 body: &[],
                 authority: None,
             };
-            verifier.verify(black_box(&received), now).expect("verifies")
+            verifier
+                .verify(black_box(&received), now)
+                .expect("verifies")
         });
     });
 }

@@ -329,12 +329,8 @@ impl Credentials {
     pub fn or_project_id(self, project_id: Option<&str>) -> Self {
         let Some(pid) = project_id else { return self };
         match self {
-            Self::Permanent(c) if c.project_id.is_none() => {
-                Self::Permanent(c.with_project_id(pid))
-            }
-            Self::Temporary(c) if c.project_id.is_none() => {
-                Self::Temporary(c.with_project_id(pid))
-            }
+            Self::Permanent(c) if c.project_id.is_none() => Self::Permanent(c.with_project_id(pid)),
+            Self::Temporary(c) if c.project_id.is_none() => Self::Temporary(c.with_project_id(pid)),
             Self::IamToken(c) if c.project_id.is_none() => Self::IamToken(c.with_project_id(pid)),
             other => other,
         }
@@ -409,7 +405,11 @@ impl fmt::Debug for Credentials {
     }
 }
 
-fn fmt_scope(f: &mut fmt::Formatter<'_>, project: Option<&str>, domain: Option<&str>) -> fmt::Result {
+fn fmt_scope(
+    f: &mut fmt::Formatter<'_>,
+    project: Option<&str>,
+    domain: Option<&str>,
+) -> fmt::Result {
     if let Some(p) = project {
         write!(f, ", project {p}")?;
     }

@@ -151,7 +151,9 @@ pub enum VerifyError {
     #[error("malformed X-Sdk-Date {0:?}: expected YYYYMMDDTHHMMSSZ")]
     MalformedDate(String),
     /// `X-Sdk-Date` is further from the verifier's clock than allowed (15 minutes).
-    #[error("X-Sdk-Date {date} is {skew_seconds} s away from the server clock (max {max_seconds} s)")]
+    #[error(
+        "X-Sdk-Date {date} is {skew_seconds} s away from the server clock (max {max_seconds} s)"
+    )]
     DateOutOfRange {
         /// The received date.
         date: String,
@@ -225,7 +227,10 @@ impl VerifyError {
     /// The gateway's `error_msg`: `Incorrect IAM authentication information: <reason>`.
     #[must_use]
     pub fn error_msg(&self) -> String {
-        format!("Incorrect IAM authentication information: {}", self.reason())
+        format!(
+            "Incorrect IAM authentication information: {}",
+            self.reason()
+        )
     }
 }
 
@@ -243,9 +248,9 @@ fn malformed(reason: &str) -> VerifyError {
 }
 
 fn parse_authorization(value: &str) -> Result<ParsedAuthorization<'_>, VerifyError> {
-    let (name, rest) = value
-        .split_once(' ')
-        .ok_or_else(|| malformed("expected `<ALGORITHM> Access=..., SignedHeaders=..., Signature=...`"))?;
+    let (name, rest) = value.split_once(' ').ok_or_else(|| {
+        malformed("expected `<ALGORITHM> Access=..., SignedHeaders=..., Signature=...`")
+    })?;
     let algorithm = SigningAlgorithm::from_name(name)
         .ok_or_else(|| VerifyError::UnsupportedAlgorithm(name.to_owned()))?;
     let (mut access, mut signed, mut signature) = (None, None, None);
@@ -283,7 +288,9 @@ fn parse_authorization(value: &str) -> Result<ParsedAuthorization<'_>, VerifyErr
             .split_once('/')
             .ok_or_else(|| malformed("Credential must be <AK>/<date>/<region>/<service>"))?;
         if info.split('/').count() != 3 || info.split('/').any(str::is_empty) {
-            return Err(malformed("Credential must be <AK>/<date>/<region>/<service>"));
+            return Err(malformed(
+                "Credential must be <AK>/<date>/<region>/<service>",
+            ));
         }
         (ak, Some(info))
     } else {
@@ -369,14 +376,18 @@ impl<L: SecretLookup> Verifier<L> {
         now: SystemTime,
     ) -> Result<VerifiedIdentity, VerifyError> {
         let headers = request.headers;
-        let auth_value = last_value(headers, "authorization").ok_or(VerifyError::MissingAuthorization)?;
+        let auth_value =
+            last_value(headers, "authorization").ok_or(VerifyError::MissingAuthorization)?;
         let auth_text = std::str::from_utf8(auth_value)
             .map_err(|_| malformed("not UTF-8"))?
             .trim();
         let auth = parse_authorization(auth_text)?;
         let alg = auth.algorithm;
         let signed_names: Vec<&str> = auth.signed_headers.split(';').collect();
-        if !signed_names.iter().any(|n| n.eq_ignore_ascii_case("x-sdk-date")) {
+        if !signed_names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case("x-sdk-date"))
+        {
             return Err(malformed("X-Sdk-Date is not among the signed headers"));
         }
 
@@ -430,7 +441,8 @@ impl<L: SecretLookup> Verifier<L> {
         let hash_kind = alg.hash_kind();
         let payload_hash: Cow<'_, str> = if request.body.is_empty() {
             Cow::Borrowed(hash_kind.empty_hex())
-        } else if let Some(v) = last_value(headers, &alg.content_hash_header().to_ascii_lowercase()) {
+        } else if let Some(v) = last_value(headers, &alg.content_hash_header().to_ascii_lowercase())
+        {
             String::from_utf8_lossy(trim_value(v))
         } else {
             let hex = crate::signer::hex32(&hash_kind.digest(request.body));
@@ -441,7 +453,10 @@ impl<L: SecretLookup> Verifier<L> {
         // integer values numerically); a client that sorted them as strings is accepted too.
         let raw_query = request.query.unwrap_or_default();
         let asymmetric_key = if alg.is_asymmetric() {
-            Some(DerivedKeyPair::derive(alg, auth.access_key, sk).map_err(|_| VerifyError::SignatureMismatch)?)
+            Some(
+                DerivedKeyPair::derive(alg, auth.access_key, sk)
+                    .map_err(|_| VerifyError::SignatureMismatch)?,
+            )
         } else {
             None
         };
@@ -453,8 +468,12 @@ impl<L: SecretLookup> Verifier<L> {
         let mut tried_queries: Vec<Vec<u8>> = Vec::with_capacity(2);
         for order in [RawQueryOrder::KeyOnly, RawQueryOrder::KeyThenValue] {
             let mut buf = Vec::with_capacity(512);
-            let mut parts: CanonicalParts =
-                write_request_line(&mut buf, request.method, request.path, QuerySource::Raw(raw_query, order));
+            let mut parts: CanonicalParts = write_request_line(
+                &mut buf,
+                request.method,
+                request.path,
+                QuerySource::Raw(raw_query, order),
+            );
             let query = buf[parts.query.clone()].to_vec();
             if tried_queries.contains(&query) {
                 continue;

@@ -2,6 +2,9 @@
 //! vector, replayed as an HTTP request, gets the vector's `Authorization`, and the verifier
 //! accepts the result.
 
+// Test helpers may panic: a panic is a test failure with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::HashMap;
@@ -54,7 +57,9 @@ fn reqwest_and_http_requests_sign_like_the_vectors() {
     for file in common::vendored_files() {
         for case in common::load(&file).unwrap() {
             let id = format!("{}/{}", case.file, case.id);
-            if NOT_EXPRESSIBLE_OVER_HTTP.iter().any(|(p, _)| case.id.starts_with(p))
+            if NOT_EXPRESSIBLE_OVER_HTTP
+                .iter()
+                .any(|(p, _)| case.id.starts_with(p))
                 || case.expected["signature_is_randomized"].as_bool() == Some(true)
             {
                 continue;
@@ -68,7 +73,10 @@ fn reqwest_and_http_requests_sign_like_the_vectors() {
             let trace = signer.sign_reqwest_at(&mut req, &creds, now).unwrap();
             if skipped {
                 if trace.mode() != SigningMode::PreAuthorized {
-                    failures.push(format!("{id}: expected PreAuthorized, got {:?}", trace.mode()));
+                    failures.push(format!(
+                        "{id}: expected PreAuthorized, got {:?}",
+                        trace.mode()
+                    ));
                 }
                 continue;
             }
@@ -128,7 +136,10 @@ fn reqwest_and_http_requests_sign_like_the_vectors() {
                 let body = common::body(&case.input);
                 let trace = signer.sign_http_at(&mut hreq, &body, &creds, now).unwrap();
                 if trace.authorization() != expected_auth {
-                    failures.push(format!("{id}: http authorization {}", trace.authorization()));
+                    failures.push(format!(
+                        "{id}: http authorization {}",
+                        trace.authorization()
+                    ));
                 }
                 if let Err(e) = verifier.verify_http(&hreq, &body, now) {
                     failures.push(format!("{id}: signed http request rejected: {e}"));
@@ -142,7 +153,9 @@ fn reqwest_and_http_requests_sign_like_the_vectors() {
 
 #[test]
 fn fresh_date_and_resigning_on_retry() {
-    let creds: Credentials = PermanentCredentials::new("AK1", "SK1").with_project_id("p1").into();
+    let creds: Credentials = PermanentCredentials::new("AK1", "SK1")
+        .with_project_id("p1")
+        .into();
     let mut req = reqwest::Request::new(
         reqwest::Method::GET,
         "https://aom.cn-north-4.myhuaweicloud.com/v1/p1/cms/workflow?b=2&a=x+y"
@@ -150,7 +163,9 @@ fn fresh_date_and_resigning_on_retry() {
             .unwrap(),
     );
     let t0 = common::parse_date("20240315T083000Z").unwrap();
-    let first = Signer::default().sign_reqwest_at(&mut req, &creds, t0).unwrap();
+    let first = Signer::default()
+        .sign_reqwest_at(&mut req, &creds, t0)
+        .unwrap();
     assert_eq!(req.url().query(), Some("a=x%20y&b=2"));
     assert_eq!(req.headers()["x-sdk-date"], "20240315T083000Z");
     assert_eq!(req.headers()["host"], "aom.cn-north-4.myhuaweicloud.com");
@@ -190,7 +205,10 @@ fn temporary_and_token_credentials() {
     assert_eq!(req.headers()["host"], "127.0.0.1:9");
 
     let token: Credentials = IamToken::new("iam-token-value").with_project_id("p").into();
-    let mut req = reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1:9/v1/x".parse().unwrap());
+    let mut req = reqwest::Request::new(
+        reqwest::Method::GET,
+        "http://127.0.0.1:9/v1/x".parse().unwrap(),
+    );
     let trace = Signer::default()
         .sign_reqwest_at(&mut req, &token, SystemTime::now())
         .unwrap();

@@ -1,6 +1,9 @@
 //! Credential providers and the default chain, including a local metadata service (an axum
 //! server on 127.0.0.1:0).
 
+// Test helpers may panic: a panic is a test failure with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -56,7 +59,9 @@ fn env_provider_reads_the_sdk_variables() {
     ]))
     .load()
     .unwrap();
-    let Credentials::Permanent(p) = c else { panic!("{c:?}") };
+    let Credentials::Permanent(p) = c else {
+        panic!("{c:?}")
+    };
     assert_eq!((p.ak(), p.sk().expose_secret()), ("AK1", "SK1"));
     assert_eq!((p.project_id(), p.domain_id()), (Some("p1"), Some("d1")));
 
@@ -67,7 +72,9 @@ fn env_provider_reads_the_sdk_variables() {
     ]))
     .load()
     .unwrap();
-    let Credentials::Temporary(t) = c else { panic!("{c:?}") };
+    let Credentials::Temporary(t) = c else {
+        panic!("{c:?}")
+    };
     assert_eq!(t.security_token().expose_secret(), "");
 }
 
@@ -105,14 +112,22 @@ fn profile_provider_reads_sections() {
         "basic",
         "[basic]\nak = AK1\nSK = SK1\nproject_id = p1\n\n[global]\nak = AK2\nsk = SK2\ndomain_id = d2\nsecurity_token = T2\n",
     );
-    let c = ProfileProvider::with_env(env(&[])).with_path(&path).load().unwrap();
-    assert_eq!((c.ak(), c.project_id(), c.kind()), (Some("AK1"), Some("p1"), "permanent"));
+    let c = ProfileProvider::with_env(env(&[]))
+        .with_path(&path)
+        .load()
+        .unwrap();
+    assert_eq!(
+        (c.ak(), c.project_id(), c.kind()),
+        (Some("AK1"), Some("p1"), "permanent")
+    );
     let c = ProfileProvider::with_env(env(&[]))
         .with_path(&path)
         .with_scope(ProfileScope::Global)
         .load()
         .unwrap();
-    let Credentials::Temporary(t) = c else { panic!() };
+    let Credentials::Temporary(t) = c else {
+        panic!()
+    };
     assert_eq!((t.ak(), t.domain_id()), ("AK2", Some("d2")));
 
     // The override variable and the home directory are read through the injected env.
@@ -133,7 +148,11 @@ fn profile_provider_reads_sections() {
     let c = ProfileProvider::with_env(env(&[("HOME", home.to_str().unwrap())]))
         .load()
         .unwrap();
-    assert_eq!(c.ak(), Some("AK3"), "falls back to the builder's [basiccredentials]");
+    assert_eq!(
+        c.ak(),
+        Some("AK3"),
+        "falls back to the builder's [basiccredentials]"
+    );
 }
 
 #[test]
@@ -151,19 +170,34 @@ fn profile_problems_are_clear_errors() {
     )]))
     .load()
     .unwrap_err();
-    assert!(e.is_invalid(), "an explicitly named missing file is an error: {e}");
+    assert!(
+        e.is_invalid(),
+        "an explicitly named missing file is an error: {e}"
+    );
 
     let path = write_file("malformed", "[basic]\nak = AK1\nthis line is junk\n");
-    let e = ProfileProvider::with_env(env(&[])).with_path(&path).load().unwrap_err();
+    let e = ProfileProvider::with_env(env(&[]))
+        .with_path(&path)
+        .load()
+        .unwrap_err();
     let msg = e.to_string();
-    assert!(e.is_invalid() && msg.contains(path.to_str().unwrap()) && msg.contains("line 3"), "{msg}");
+    assert!(
+        e.is_invalid() && msg.contains(path.to_str().unwrap()) && msg.contains("line 3"),
+        "{msg}"
+    );
 
     let path = write_file("halfset", "[basic]\nak = AK1\n");
-    let e = ProfileProvider::with_env(env(&[])).with_path(&path).load().unwrap_err();
+    let e = ProfileProvider::with_env(env(&[]))
+        .with_path(&path)
+        .load()
+        .unwrap_err();
     assert!(e.is_invalid() && e.to_string().contains("[basic]"), "{e}");
 
     let path = write_file("nosection", "[global]\nak = AK1\nsk = SK1\n");
-    let e = ProfileProvider::with_env(env(&[])).with_path(&path).load().unwrap_err();
+    let e = ProfileProvider::with_env(env(&[]))
+        .with_path(&path)
+        .load()
+        .unwrap_err();
     assert!(matches!(e, ProviderError::NotConfigured(_)), "{e}");
 }
 
@@ -219,7 +253,10 @@ async fn token_handler(State(fake): State<Arc<Fake>>, headers: HeaderMap) -> (St
     fake.puts.fetch_add(1, Ordering::SeqCst);
     assert_eq!(headers["x-metadata-token-ttl-seconds"], "21600");
     let status = *fake.token_status.lock().unwrap();
-    (StatusCode::from_u16(status).unwrap(), "session-token-1".to_owned())
+    (
+        StatusCode::from_u16(status).unwrap(),
+        "session-token-1".to_owned(),
+    )
 }
 
 async fn key_handler(State(fake): State<Arc<Fake>>, headers: HeaderMap) -> (StatusCode, String) {
@@ -279,14 +316,20 @@ async fn metadata_session_token_then_security_key() {
         .unwrap()
         .with_project_id(Some("p1".into()));
     let c = provider.fetch().await.unwrap();
-    let Credentials::Temporary(t) = &c else { panic!() };
+    let Credentials::Temporary(t) = &c else {
+        panic!()
+    };
     assert_eq!(t.ak(), "TMPAK");
     assert_eq!(t.sk().expose_secret(), "secret-TMPAK");
     assert_eq!(t.security_token().expose_secret(), "token-TMPAK");
     assert_eq!(t.project_id(), Some("p1"));
     assert!(t.expires_at().is_some());
     provider.fetch().await.unwrap();
-    assert_eq!(fake.puts.load(Ordering::SeqCst), 1, "the session token is kept");
+    assert_eq!(
+        fake.puts.load(Ordering::SeqCst),
+        1,
+        "the session token is kept"
+    );
     assert_eq!(fake.gets.load(Ordering::SeqCst), 2);
     assert_eq!(
         *fake.tokens_seen.lock().unwrap(),
@@ -302,16 +345,34 @@ async fn metadata_without_token_api_and_with_errors() {
     let provider = MetadataProvider::with_endpoint(&url).unwrap();
     provider.fetch().await.unwrap();
     provider.fetch().await.unwrap();
-    assert_eq!(fake.puts.load(Ordering::SeqCst), 1, "no PUT again within 24 h");
+    assert_eq!(
+        fake.puts.load(Ordering::SeqCst),
+        1,
+        "no PUT again within 24 h"
+    );
     assert_eq!(*fake.tokens_seen.lock().unwrap(), vec![None, None]);
 
     // A 401 re-fetches the session token and retries once.
     let fake = new_fake(200);
-    fake.push(Reply { status: 401, body: "token expired".into(), delay: Duration::ZERO });
+    fake.push(Reply {
+        status: 401,
+        body: "token expired".into(),
+        delay: Duration::ZERO,
+    });
     fake.set_default(Fake::ok("TMPAK", time::Duration::hours(6)));
     let url = start_fake(Arc::clone(&fake)).await;
-    MetadataProvider::with_endpoint(&url).unwrap().fetch().await.unwrap();
-    assert_eq!((fake.puts.load(Ordering::SeqCst), fake.gets.load(Ordering::SeqCst)), (2, 2));
+    MetadataProvider::with_endpoint(&url)
+        .unwrap()
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            fake.puts.load(Ordering::SeqCst),
+            fake.gets.load(Ordering::SeqCst)
+        ),
+        (2, 2)
+    );
 
     // ... but not when the instance simply has no agency.
     let fake = new_fake(200);
@@ -321,7 +382,11 @@ async fn metadata_without_token_api_and_with_errors() {
         delay: Duration::ZERO,
     });
     let url = start_fake(Arc::clone(&fake)).await;
-    let e = MetadataProvider::with_endpoint(&url).unwrap().fetch().await.unwrap_err();
+    let e = MetadataProvider::with_endpoint(&url)
+        .unwrap()
+        .fetch()
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("401"), "{e}");
     assert_eq!(fake.gets.load(Ordering::SeqCst), 1);
 
@@ -329,14 +394,23 @@ async fn metadata_without_token_api_and_with_errors() {
     let fake = new_fake(500);
     let url = start_fake(Arc::clone(&fake)).await;
     fake.set_default(Fake::ok("TMPAK", time::Duration::hours(6)));
-    assert!(MetadataProvider::with_endpoint(&url).unwrap().fetch().await.is_ok(),
-        "a failed token PUT is not fatal on the first try");
+    assert!(
+        MetadataProvider::with_endpoint(&url)
+            .unwrap()
+            .fetch()
+            .await
+            .is_ok(),
+        "a failed token PUT is not fatal on the first try"
+    );
     let e = MetadataProvider::with_endpoint(closed_endpoint().await)
         .unwrap()
         .fetch()
         .await
         .unwrap_err();
-    assert!(matches!(e, ProviderError::Fetch(_)) && e.to_string().contains("unreachable"), "{e}");
+    assert!(
+        matches!(e, ProviderError::Fetch(_)) && e.to_string().contains("unreachable"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------- chain
@@ -346,7 +420,10 @@ async fn chain_order_and_one_error_listing_every_provider() {
     let explicit = PermanentCredentials::new("EXPLICIT", "SK0");
     let chain = CredentialChain::builder()
         .explicit(explicit)
-        .env(env(&[("HUAWEICLOUD_SDK_AK", "ENVAK"), ("HUAWEICLOUD_SDK_SK", "SK")]))
+        .env(env(&[
+            ("HUAWEICLOUD_SDK_AK", "ENVAK"),
+            ("HUAWEICLOUD_SDK_SK", "SK"),
+        ]))
         .metadata_endpoint(None)
         .build()
         .unwrap();
@@ -354,7 +431,10 @@ async fn chain_order_and_one_error_listing_every_provider() {
 
     let profile = write_file("chain", "[basic]\nak = PROFILEAK\nsk = SK\n");
     let chain = CredentialChain::builder()
-        .env(env(&[("HUAWEICLOUD_SDK_AK", "ENVAK"), ("HUAWEICLOUD_SDK_SK", "SK")]))
+        .env(env(&[
+            ("HUAWEICLOUD_SDK_AK", "ENVAK"),
+            ("HUAWEICLOUD_SDK_SK", "SK"),
+        ]))
         .profile_path(&profile)
         .metadata_endpoint(None)
         .build()
@@ -375,12 +455,20 @@ async fn chain_order_and_one_error_listing_every_provider() {
         .metadata_endpoint(Some(closed_endpoint().await))
         .build()
         .unwrap();
-    assert_eq!(chain.provider_names(), ["explicit", "environment", "profile", "metadata"]);
+    assert_eq!(
+        chain.provider_names(),
+        ["explicit", "environment", "profile", "metadata"]
+    );
     let e = chain.credentials().await.unwrap_err();
     let names: Vec<&str> = e.attempts.iter().map(|a| a.provider.as_str()).collect();
     assert_eq!(names, ["explicit", "environment", "profile", "metadata"]);
     let msg = e.to_string();
-    for needle in ["given explicitly", "HUAWEICLOUD_SDK_AK", "no credentials file", "unreachable"] {
+    for needle in [
+        "given explicitly",
+        "HUAWEICLOUD_SDK_AK",
+        "no credentials file",
+        "unreachable",
+    ] {
         assert!(msg.contains(needle), "{needle} missing from: {msg}");
     }
     assert!(!e.is_misconfiguration());
@@ -409,14 +497,20 @@ async fn misconfiguration_stops_the_chain_with_a_clear_error() {
         .build()
         .unwrap();
     let e = chain.credentials().await.unwrap_err();
-    assert!(e.to_string().contains(profile.to_str().unwrap()) && e.to_string().contains("line 1"), "{e}");
+    assert!(
+        e.to_string().contains(profile.to_str().unwrap()) && e.to_string().contains("line 1"),
+        "{e}"
+    );
     assert_eq!(fake.gets.load(Ordering::SeqCst), 0, "metadata never tried");
 }
 
 fn metadata_chain(url: String) -> CredentialChain {
     let home = scratch_dir("md-home");
     CredentialChain::builder()
-        .env(env(&[("HOME", home.to_str().unwrap()), ("HUAWEICLOUD_SDK_PROJECT_ID", "p9")]))
+        .env(env(&[
+            ("HOME", home.to_str().unwrap()),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", "p9"),
+        ]))
         .metadata_endpoint(Some(url))
         .build()
         .unwrap()
@@ -431,7 +525,11 @@ async fn chain_caches_and_refreshes_within_40_minutes_of_expiry() {
     assert_eq!((first.ak(), first.project_id()), (Some("LONG"), Some("p9")));
     chain.credentials().await.unwrap();
     chain.credentials().await.unwrap();
-    assert_eq!(fake.gets.load(Ordering::SeqCst), 1, "cached while more than 40 min remain");
+    assert_eq!(
+        fake.gets.load(Ordering::SeqCst),
+        1,
+        "cached while more than 40 min remain"
+    );
 
     // Credentials living less than 40 minutes are refreshed on every call (the SDK's rule).
     let fake = new_fake(200);
@@ -443,7 +541,11 @@ async fn chain_caches_and_refreshes_within_40_minutes_of_expiry() {
     assert_eq!(fake.gets.load(Ordering::SeqCst), 3);
 
     // A failed refresh keeps serving the still-valid credentials.
-    fake.set_default(Reply { status: 500, body: "boom".into(), delay: Duration::ZERO });
+    fake.set_default(Reply {
+        status: 500,
+        body: "boom".into(),
+        delay: Duration::ZERO,
+    });
     assert_eq!(chain.credentials().await.unwrap().ak(), Some("SHORT"));
 }
 
@@ -476,13 +578,21 @@ async fn refresh_does_not_block_concurrent_signers() {
     }
     for other in others {
         let (ak, waited) = other.await.unwrap();
-        assert_eq!(ak.as_deref(), Some("OLD"), "served the cached value during the refresh");
+        assert_eq!(
+            ak.as_deref(),
+            Some("OLD"),
+            "served the cached value during the refresh"
+        );
         assert!(waited < Duration::from_millis(300), "waited {waited:?}");
     }
     assert_eq!(refresher.await.unwrap().as_deref(), Some("NEW"));
     assert!(start.elapsed() >= Duration::from_millis(700));
     assert_eq!(chain.credentials().await.unwrap().ak(), Some("NEW"));
-    assert_eq!(fake.gets.load(Ordering::SeqCst), 2, "one refresh for nine callers");
+    assert_eq!(
+        fake.gets.load(Ordering::SeqCst),
+        2,
+        "one refresh for nine callers"
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,9 @@
 //! `Debug` and `Display` of every credential type, signing result, signed request, provider
 //! and error never show a secret.
 
+// Test helpers may panic: a panic is a test failure with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -22,10 +25,7 @@ const IAM: &str = "IamTokenValueMIIXYZ";
 
 fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
     for secret in secrets {
-        assert!(
-            !text.contains(secret),
-            "{what} leaks {secret:?}:\n{text}"
-        );
+        assert!(!text.contains(secret), "{what} leaks {secret:?}:\n{text}");
     }
 }
 
@@ -61,11 +61,10 @@ fn nothing_formats_a_secret() {
     for alg in SigningAlgorithm::ALL {
         let signer = Signer::new(alg).with_derived_scope(DerivedScope::new("cn-north-4", "aom"));
         let mut sdk = SdkRequest::new("POST", "aom.cn-north-4.myhuaweicloud.com", "/v1/p1/x");
-        sdk.headers.push(("Content-Type".into(), "application/json".into()));
+        sdk.headers
+            .push(("Content-Type".into(), "application/json".into()));
         sdk.body = b"{}".to_vec();
-        let trace = signer
-            .sign_sdk_request(&mut sdk, &creds[1], now)
-            .unwrap();
+        let trace = signer.sign_sdk_request(&mut sdk, &creds[1], now).unwrap();
         secrets.push(trace.signature().to_owned());
         if let Some(k) = trace.derived_signing_key() {
             secrets.push(k.expose_secret().to_owned());
@@ -83,20 +82,30 @@ fn nothing_formats_a_secret() {
     // Signed reqwest and http requests.
     let mut req = reqwest::Request::new(
         reqwest::Method::GET,
-        "https://aom.cn-north-4.myhuaweicloud.com/v1/p1/x".parse().unwrap(),
+        "https://aom.cn-north-4.myhuaweicloud.com/v1/p1/x"
+            .parse()
+            .unwrap(),
     );
-    let trace = Signer::default().sign_reqwest_at(&mut req, &creds[1], now).unwrap();
+    let trace = Signer::default()
+        .sign_reqwest_at(&mut req, &creds[1], now)
+        .unwrap();
     secrets.push(trace.signature().to_owned());
     let mut hreq = http::Request::get("https://aom.cn-north-4.myhuaweicloud.com/v1/p1/y")
         .body(())
         .unwrap();
-    let htrace = Signer::default().sign_http_at(&mut hreq, &[], &creds[1], now).unwrap();
+    let htrace = Signer::default()
+        .sign_http_at(&mut hreq, &[], &creds[1], now)
+        .unwrap();
     secrets.push(htrace.signature().to_owned());
     let mut treq = reqwest::Request::new(
         reqwest::Method::GET,
-        "https://aom.cn-north-4.myhuaweicloud.com/v1/p1/x".parse().unwrap(),
+        "https://aom.cn-north-4.myhuaweicloud.com/v1/p1/x"
+            .parse()
+            .unwrap(),
     );
-    Signer::default().sign_reqwest(&mut treq, &creds[2]).unwrap();
+    Signer::default()
+        .sign_reqwest(&mut treq, &creds[2])
+        .unwrap();
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     check!(&refs, debug: req, hreq, treq, req.headers(), hreq.headers());
     let redacted = aom_auth::signer::redacted_headers(req.headers());
@@ -116,7 +125,13 @@ fn nothing_formats_a_secret() {
     let identity = verifier.verify(&received, now).unwrap();
     check!(&refs, debug: identity);
     let err = verifier
-        .verify(&ReceivedRequest { method: "PUT", ..received }, now)
+        .verify(
+            &ReceivedRequest {
+                method: "PUT",
+                ..received
+            },
+            now,
+        )
         .unwrap_err();
     check!(&refs, both: err);
 
@@ -124,7 +139,10 @@ fn nothing_formats_a_secret() {
     let env: Arc<dyn EnvSource> = Arc::new(HashMap::from([
         ("HUAWEICLOUD_SDK_AK".to_owned(), "AKENV".to_owned()),
         ("HUAWEICLOUD_SDK_SK".to_owned(), SK.to_owned()),
-        ("HUAWEICLOUD_SDK_SECURITY_TOKEN".to_owned(), TOKEN.to_owned()),
+        (
+            "HUAWEICLOUD_SDK_SECURITY_TOKEN".to_owned(),
+            TOKEN.to_owned(),
+        ),
     ]));
     let env_provider = EnvProvider::with_env(Arc::clone(&env));
     let profile = ProfileProvider::with_env(Arc::clone(&env));

@@ -2,6 +2,9 @@
 //! any single signed component changed: method, path, a query value, each signed header
 //! value, body, date, signature and AK.
 
+// Test helpers may panic: a panic is a test failure with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::HashMap;
@@ -143,7 +146,12 @@ fn verifier_accepts_every_vector_and_rejects_every_single_tamper() {
             let mut add = |what: String, w: Wire| tampered.push((what, w, now));
 
             let mut w = wire.clone();
-            w.method = if w.method.eq_ignore_ascii_case("GET") { "POST" } else { "GET" }.to_owned();
+            w.method = if w.method.eq_ignore_ascii_case("GET") {
+                "POST"
+            } else {
+                "GET"
+            }
+            .to_owned();
             add("method".into(), w);
 
             let mut w = wire.clone();
@@ -254,28 +262,56 @@ fn verifier_errors_say_why() {
     let e = wire
         .verify(&verifier, now + Duration::from_secs(15 * 60 + 1))
         .unwrap_err();
-    assert!(matches!(e, VerifyError::DateOutOfRange { skew_seconds: -901, .. }), "{e:?}");
-    assert!(wire.verify(&verifier, now + Duration::from_secs(15 * 60)).is_ok());
-    assert!(wire.verify(&verifier, now - Duration::from_secs(15 * 60)).is_ok());
+    assert!(
+        matches!(
+            e,
+            VerifyError::DateOutOfRange {
+                skew_seconds: -901,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(
+        wire.verify(&verifier, now + Duration::from_secs(15 * 60))
+            .is_ok()
+    );
+    assert!(
+        wire.verify(&verifier, now - Duration::from_secs(15 * 60))
+            .is_ok()
+    );
 
     let mut w = wire.clone();
-    w.edit_header("authorization", |a| a.replace("SDK-HMAC-SHA256", "SDK-HMAC-MD5"));
+    w.edit_header("authorization", |a| {
+        a.replace("SDK-HMAC-SHA256", "SDK-HMAC-MD5")
+    });
     assert_eq!(
         w.verify(&verifier, now).unwrap_err(),
         VerifyError::UnsupportedAlgorithm("SDK-HMAC-MD5".into())
     );
 
     let mut w = wire.clone();
-    w.edit_header("authorization", |a| a.replace(", Signature=", " Signature="));
-    assert!(matches!(w.verify(&verifier, now).unwrap_err(), VerifyError::MalformedAuthorization(_)));
+    w.edit_header("authorization", |a| {
+        a.replace(", Signature=", " Signature=")
+    });
+    assert!(matches!(
+        w.verify(&verifier, now).unwrap_err(),
+        VerifyError::MalformedAuthorization(_)
+    ));
 
     let mut w = wire.clone();
     w.headers.retain(|(k, _)| k != "X-Sdk-Date");
-    assert_eq!(w.verify(&verifier, now).unwrap_err(), VerifyError::MissingDate);
+    assert_eq!(
+        w.verify(&verifier, now).unwrap_err(),
+        VerifyError::MissingDate
+    );
 
     let mut w = wire.clone();
     w.edit_header("x-sdk-date", |_| "2024-03-15T08:30:00Z".into());
-    assert!(matches!(w.verify(&verifier, now).unwrap_err(), VerifyError::MalformedDate(_)));
+    assert!(matches!(
+        w.verify(&verifier, now).unwrap_err(),
+        VerifyError::MalformedDate(_)
+    ));
 
     let mut w = wire.clone();
     w.headers.retain(|(k, _)| k != "User-Agent");

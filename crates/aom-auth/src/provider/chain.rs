@@ -166,7 +166,10 @@ impl ChainBuilder {
             Arc::new(profile),
         ];
         if let Some(endpoint) = self.metadata_endpoint {
-            let project = self.env.var(HUAWEICLOUD_SDK_PROJECT_ID).filter(|p| !p.is_empty());
+            let project = self
+                .env
+                .var(HUAWEICLOUD_SDK_PROJECT_ID)
+                .filter(|p| !p.is_empty());
             providers.push(Arc::new(
                 MetadataProvider::with_endpoint(endpoint)?.with_project_id(project),
             ));
@@ -297,7 +300,10 @@ impl CredentialChain {
         };
         match provider.provide().await {
             Ok(fresh) => {
-                tracing::debug!(provider = provider.name(), "refreshed temporary credentials");
+                tracing::debug!(
+                    provider = provider.name(),
+                    "refreshed temporary credentials"
+                );
                 let fresh = Arc::new(fresh);
                 self.store(Cached {
                     credentials: Arc::clone(&fresh),

@@ -122,13 +122,17 @@ impl EnvProvider {
             (Some(_), None) => {
                 return Err(ProviderError::invalid(
                     format!("environment variable {HUAWEICLOUD_SDK_SK}"),
-                    format!("{HUAWEICLOUD_SDK_AK} is set but {HUAWEICLOUD_SDK_SK} is unset or empty"),
+                    format!(
+                        "{HUAWEICLOUD_SDK_AK} is set but {HUAWEICLOUD_SDK_SK} is unset or empty"
+                    ),
                 ));
             }
             (None, Some(_)) => {
                 return Err(ProviderError::invalid(
                     format!("environment variable {HUAWEICLOUD_SDK_AK}"),
-                    format!("{HUAWEICLOUD_SDK_SK} is set but {HUAWEICLOUD_SDK_AK} is unset or empty"),
+                    format!(
+                        "{HUAWEICLOUD_SDK_SK} is set but {HUAWEICLOUD_SDK_AK} is unset or empty"
+                    ),
                 ));
             }
             (None, None) => {

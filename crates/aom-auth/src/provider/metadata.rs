@@ -96,7 +96,10 @@ impl MetadataProvider {
     }
 
     fn unreachable(&self, e: &reqwest::Error) -> ProviderError {
-        ProviderError::Fetch(format!("metadata service at {} unreachable: {e}", self.endpoint))
+        ProviderError::Fetch(format!(
+            "metadata service at {} unreachable: {e}",
+            self.endpoint
+        ))
     }
 
     /// `PUT` the session token. `Ok(None)`: the service has no token API.
@@ -141,7 +144,9 @@ impl MetadataProvider {
     }
 
     async fn get_security_key(&self, token: Option<&str>) -> Result<(u16, String), ProviderError> {
-        let mut request = self.client.get(format!("{}{SECURITY_KEY_PATH}", self.endpoint));
+        let mut request = self
+            .client
+            .get(format!("{}{SECURITY_KEY_PATH}", self.endpoint));
         if let Some(token) = token {
             request = request.header(TOKEN_HEADER, token);
         }
@@ -188,14 +193,18 @@ fn parse_temporary_credentials(body: &str) -> Result<Credentials, ProviderError>
             .iter()
             .find_map(|n| data.get(*n).and_then(serde_json::Value::as_str))
     };
-    let ak = field(&["access", "accessKeyId", "access_key_id"]).ok_or_else(|| bad("has no access key"))?;
+    let ak = field(&["access", "accessKeyId", "access_key_id"])
+        .ok_or_else(|| bad("has no access key"))?;
     let sk = field(&["secret", "secretAccessKey", "secret_access_key"])
         .ok_or_else(|| bad("has no secret key"))?;
     let token = field(&["securitytoken", "securityToken", "security_token"])
         .ok_or_else(|| bad("has no security token"))?;
     let expires = field(&["expires_at", "expiration"]).ok_or_else(|| bad("has no expiry"))?;
-    let expires = parse_expiry(expires)
-        .ok_or_else(|| bad(&format!("has an expiry {expires:?} not in YYYY-MM-DDTHH:MM:SS.ffffffZ")))?;
+    let expires = parse_expiry(expires).ok_or_else(|| {
+        bad(&format!(
+            "has an expiry {expires:?} not in YYYY-MM-DDTHH:MM:SS.ffffffZ"
+        ))
+    })?;
     Ok(TemporaryCredentials::new(ak, sk, token)
         .with_expires_at(expires)
         .into())

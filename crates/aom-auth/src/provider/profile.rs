@@ -79,9 +79,12 @@ fn parse_ini(text: &str) -> Result<Vec<(String, Section)>, ParseError> {
             continue;
         }
         if let Some(name) = trimmed.strip_prefix('[') {
-            let name = name
-                .strip_suffix(']')
-                .ok_or_else(|| (line_no, format!("section header {trimmed:?} has no closing ]")))?;
+            let name = name.strip_suffix(']').ok_or_else(|| {
+                (
+                    line_no,
+                    format!("section header {trimmed:?} has no closing ]"),
+                )
+            })?;
             if sections.iter().any(|(n, _)| n == name) {
                 return Err((line_no, format!("duplicate section [{name}]")));
             }
@@ -90,7 +93,10 @@ fn parse_ini(text: &str) -> Result<Vec<(String, Section)>, ParseError> {
             continue;
         }
         let Some(pos) = trimmed.find(['=', ':']) else {
-            return Err((line_no, format!("expected `key = value`, found {trimmed:?}")));
+            return Err((
+                line_no,
+                format!("expected `key = value`, found {trimmed:?}"),
+            ));
         };
         let key = trimmed[..pos].trim().to_lowercase();
         let value = trimmed[pos + 1..].trim().to_owned();
@@ -101,7 +107,10 @@ fn parse_ini(text: &str) -> Result<Vec<(String, Section)>, ParseError> {
             return Err((line_no, "key outside of any [section]".to_owned()));
         };
         if section.iter().any(|(k, _)| *k == key) {
-            return Err((line_no, format!("duplicate key {key:?} in [{section_name}]")));
+            return Err((
+                line_no,
+                format!("duplicate key {key:?} in [{section_name}]"),
+            ));
         }
         section.push((key, value));
         last_option = true;
@@ -173,7 +182,11 @@ impl ProfileProvider {
         if let Some(p) = &self.path {
             return Ok((p.clone(), true));
         }
-        if let Some(p) = self.env.var(HUAWEICLOUD_SDK_CREDENTIALS_FILE).filter(|p| !p.is_empty()) {
+        if let Some(p) = self
+            .env
+            .var(HUAWEICLOUD_SDK_CREDENTIALS_FILE)
+            .filter(|p| !p.is_empty())
+        {
             return Ok((PathBuf::from(p), true));
         }
         let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
@@ -186,7 +199,10 @@ impl ProfileProvider {
                     "{home_var} is not set, so ~/.huaweicloud/credentials cannot be found"
                 ))
             })?;
-        Ok((Path::new(&home).join(".huaweicloud").join("credentials"), false))
+        Ok((
+            Path::new(&home).join(".huaweicloud").join("credentials"),
+            false,
+        ))
     }
 
     /// Loads credentials synchronously.
@@ -204,7 +220,9 @@ impl ProfileProvider {
                 )
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-                return Err(ProviderError::NotConfigured(format!("no credentials file at {shown}")));
+                return Err(ProviderError::NotConfigured(format!(
+                    "no credentials file at {shown}"
+                )));
             }
             Err(e) => {
                 return Err(ProviderError::invalid(
@@ -242,8 +260,18 @@ impl ProfileProvider {
         let source = format!("credentials file {shown} section [{section_name}]");
         let (ak, sk) = match (get("ak"), get("sk")) {
             (Some(ak), Some(sk)) => (ak, sk),
-            (Some(_), None) => return Err(ProviderError::invalid(source, "ak is set but sk is missing or empty")),
-            (None, Some(_)) => return Err(ProviderError::invalid(source, "sk is set but ak is missing or empty")),
+            (Some(_), None) => {
+                return Err(ProviderError::invalid(
+                    source,
+                    "ak is set but sk is missing or empty",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(ProviderError::invalid(
+                    source,
+                    "sk is set but ak is missing or empty",
+                ));
+            }
             (None, None) => {
                 let reason = if get("idp_id").is_some() && get("id_token_file").is_some() {
                     "idp_id / id_token_file select federated credentials, which aom-auth does not support"

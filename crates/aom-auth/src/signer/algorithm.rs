@@ -323,9 +323,8 @@ impl DerivedKeyPair {
                 Ok(sig.to_der().as_bytes().to_vec())
             }
             AsymmetricKey::Sm2(k) => {
-                let sig: sm2::dsa::Signature =
-                    sm2::dsa::signature::Signer::try_sign(k, message)
-                        .map_err(|_| SignError::Crypto)?;
+                let sig: sm2::dsa::Signature = sm2::dsa::signature::Signer::try_sign(k, message)
+                    .map_err(|_| SignError::Crypto)?;
                 Ok(sig.to_der().as_bytes().to_vec())
             }
         }

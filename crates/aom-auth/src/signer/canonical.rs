@@ -397,7 +397,10 @@ pub(crate) enum RawQueryOrder {
 
 /// Splits a raw URL query into decoded `(key, value)` pairs. `+` decodes to a space (form
 /// encoding); a piece without `=` is a key with an empty value; empty pieces are skipped.
-pub(crate) fn parse_raw_query(raw: &str) -> Vec<(Cow<'_, [u8]>, Cow<'_, [u8]>)> {
+/// A decoded query pair.
+pub(crate) type RawPair<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
+
+pub(crate) fn parse_raw_query(raw: &str) -> Vec<RawPair<'_>> {
     raw.as_bytes()
         .split(|&b| b == b'&')
         .filter(|piece| !piece.is_empty())
@@ -418,7 +421,9 @@ pub(crate) fn write_canonical_query_raw(out: &mut Vec<u8>, raw: &str, order: Raw
     }
     let mut pairs = parse_raw_query(raw);
     match order {
-        RawQueryOrder::KeyThenValue => pairs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))),
+        RawQueryOrder::KeyThenValue => {
+            pairs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)))
+        }
         RawQueryOrder::KeyOnly => pairs.sort_by(|a, b| a.0.cmp(&b.0)),
     }
     for (i, (k, v)) in pairs.iter().enumerate() {
@@ -450,7 +455,10 @@ pub(crate) fn trim_value(value: &[u8]) -> &[u8] {
         Err(_) => {
             let is_ws = |b: &u8| b.is_ascii_whitespace() || matches!(*b, 0x0b | 0x1c..=0x1f);
             let start = value.iter().position(|b| !is_ws(b)).unwrap_or(value.len());
-            let end = value.iter().rposition(|b| !is_ws(b)).map_or(start, |e| e + 1);
+            let end = value
+                .iter()
+                .rposition(|b| !is_ws(b))
+                .map_or(start, |e| e + 1);
             &value[start..end]
         }
     }
@@ -535,14 +543,25 @@ mod tests {
             String::from_utf8(out).unwrap()
         };
         assert_eq!(
-            q(vec![("s", "9".into()), ("s", "10".into()), ("n", 10.into()), ("n", 9.into())]),
+            q(vec![
+                ("s", "9".into()),
+                ("s", "10".into()),
+                ("n", 10.into()),
+                ("n", 9.into())
+            ]),
             "n=9&n=10&s=10&s=9"
         );
         assert_eq!(
-            q(vec![("flags", QueryValue::List(vec![true.into(), false.into()]))]),
+            q(vec![(
+                "flags",
+                QueryValue::List(vec![true.into(), false.into()])
+            )]),
             "flags=False&flags=True"
         );
-        assert_eq!(q(vec![("b", true.into()), ("ids", QueryValue::List(vec![]))]), "b=true");
+        assert_eq!(
+            q(vec![("b", true.into()), ("ids", QueryValue::List(vec![]))]),
+            "b=true"
+        );
         assert_eq!(q(vec![("a b", "x+y z".into())]), "a%20b=x%2By%20z");
     }
 
@@ -553,7 +572,10 @@ mod tests {
             write_canonical_query_raw(&mut out, raw, order);
             String::from_utf8(out).unwrap()
         };
-        assert_eq!(q("b=2&a=1&flag", RawQueryOrder::KeyThenValue), "a=1&b=2&flag=");
+        assert_eq!(
+            q("b=2&a=1&flag", RawQueryOrder::KeyThenValue),
+            "a=1&b=2&flag="
+        );
         assert_eq!(q("q=a+b%2Bc", RawQueryOrder::KeyThenValue), "q=a%20b%2Bc");
         assert_eq!(q("n=9&n=10", RawQueryOrder::KeyOnly), "n=9&n=10");
         assert_eq!(q("n=9&n=10", RawQueryOrder::KeyThenValue), "n=10&n=9");

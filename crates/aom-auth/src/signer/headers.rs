@@ -131,7 +131,9 @@ impl HeaderStore for SdkHeaders {
         if self.has_ignore_case(name) {
             return Ok(true);
         }
-        let Some(value) = value() else { return Ok(false) };
+        let Some(value) = value() else {
+            return Ok(false);
+        };
         self.set(name, value.as_bytes())?;
         Ok(true)
     }
@@ -195,11 +197,17 @@ impl HeaderStore for HeaderMap {
         Ok(())
     }
 
-    fn set_if_absent(&mut self, name: &StdHeader, value: &dyn Fn() -> Option<String>) -> Result<bool, SignError> {
+    fn set_if_absent(
+        &mut self,
+        name: &StdHeader,
+        value: &dyn Fn() -> Option<String>,
+    ) -> Result<bool, SignError> {
         match self.entry(&name.name) {
             Entry::Occupied(_) => Ok(true),
             Entry::Vacant(e) => {
-                let Some(value) = value() else { return Ok(false) };
+                let Some(value) = value() else {
+                    return Ok(false);
+                };
                 let mut v = HeaderValue::try_from(value)
                     .map_err(|_| SignError::InvalidHeaderValue { name: name.sdk })?;
                 v.set_sensitive(name.sensitive);

@@ -531,7 +531,11 @@ pub struct SdkRequest {
 
 impl SdkRequest {
     /// A request without query, headers or body.
-    pub fn new(method: impl Into<String>, host: impl Into<String>, path: impl Into<String>) -> Self {
+    pub fn new(
+        method: impl Into<String>,
+        host: impl Into<String>,
+        path: impl Into<String>,
+    ) -> Self {
         Self {
             method: method.into(),
             host: host.into(),
@@ -638,7 +642,9 @@ impl Signer {
     ) -> Result<(), SignError> {
         let now = SystemTime::now();
         SIGNING_BUFFER.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buf) => self.sign_reqwest_into(request, credentials, now, &mut buf).map(drop),
+            Ok(mut buf) => self
+                .sign_reqwest_into(request, credentials, now, &mut buf)
+                .map(drop),
             // Re-entered from the same thread (cannot happen today): use a fresh buffer.
             Err(_) => self
                 .sign_reqwest_into(request, credentials, now, &mut Vec::with_capacity(1024))
@@ -681,7 +687,10 @@ impl Signer {
             let target = Target {
                 method: request.method().as_str(),
                 path: url.path(),
-                query: QuerySource::Raw(url.query().unwrap_or_default(), RawQueryOrder::KeyThenValue),
+                query: QuerySource::Raw(
+                    url.query().unwrap_or_default(),
+                    RawQueryOrder::KeyThenValue,
+                ),
                 host,
                 body,
             };
@@ -1001,7 +1010,10 @@ fn ascii_string(bytes: &[u8]) -> String {
     }
 }
 
-fn add_credential_headers<H: HeaderStore>(headers: &mut H, aksk: &AkSkRef<'_>) -> Result<(), SignError> {
+fn add_credential_headers<H: HeaderStore>(
+    headers: &mut H,
+    aksk: &AkSkRef<'_>,
+) -> Result<(), SignError> {
     if let Some(pid) = aksk.project_id {
         headers.set(&X_PROJECT_ID, pid.as_bytes())?;
     }
@@ -1071,7 +1083,10 @@ fn into_string(buf: Vec<u8>, mut parts: CanonicalParts) -> (String, CanonicalPar
 ///
 /// # Errors
 /// See [`SignError`].
-pub fn sign_reqwest(request: &mut reqwest::Request, credentials: &Credentials) -> Result<(), SignError> {
+pub fn sign_reqwest(
+    request: &mut reqwest::Request,
+    credentials: &Credentials,
+) -> Result<(), SignError> {
     Signer::default().sign_reqwest(request, credentials)
 }
 

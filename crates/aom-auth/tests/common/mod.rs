@@ -1,5 +1,5 @@
 //! Loading golden signing vectors (shared by the vector and verifier tests).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 
@@ -51,8 +51,8 @@ pub fn all_files() -> Vec<PathBuf> {
 /// Loads every case of `path`. `cases` may be a list, or an object of lists (grouped by
 /// algorithm); a top-level list is accepted too.
 pub fn load(path: &Path) -> Result<Vec<Case>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let doc: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
     let fixed_date = doc
@@ -73,9 +73,10 @@ pub fn load(path: &Path) -> Result<Vec<Case>, String> {
         }
         _ => return Err(format!("{}: no cases", path.display())),
     }
-    let file = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    );
     list.into_iter()
         .enumerate()
         .map(|(i, case)| {
@@ -200,9 +201,12 @@ pub fn credentials(input: &Value) -> Credentials {
 /// The signer an input asks for.
 pub fn signer(input: &Value) -> Result<Signer, String> {
     if let Some(derived) = input.get("derived").filter(|d| !d.is_null()) {
-        return Ok(Signer::new(SigningAlgorithm::V11HmacSha256).with_derived_scope(
-            DerivedScope::new(str_field(derived, "region"), str_field(derived, "service")),
-        ));
+        return Ok(
+            Signer::new(SigningAlgorithm::V11HmacSha256).with_derived_scope(DerivedScope::new(
+                str_field(derived, "region"),
+                str_field(derived, "service"),
+            )),
+        );
     }
     let setting = input
         .get("signing_algorithm")
@@ -222,10 +226,10 @@ pub fn sdk_request(input: &Value) -> SdkRequest {
     );
     if let Some(Value::Array(q)) = input.get("query") {
         for pair in q {
-            if let (Some(k), Some(v)) = (pair.get(0).and_then(Value::as_str), pair.get(1)) {
-                if let Some(v) = query_value(v) {
-                    req.query.push((k.to_owned(), v));
-                }
+            if let (Some(k), Some(v)) = (pair.get(0).and_then(Value::as_str), pair.get(1))
+                && let Some(v) = query_value(v)
+            {
+                req.query.push((k.to_owned(), v));
             }
         }
     }
@@ -266,6 +270,8 @@ pub fn signing_time(case: &Case) -> std::time::SystemTime {
 /// `YYYYMMDDTHHMMSSZ` → time.
 pub fn parse_date(d: &str) -> Option<std::time::SystemTime> {
     let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-    let dt = time::PrimitiveDateTime::parse(d.trim(), &fmt).ok()?.assume_utc();
+    let dt = time::PrimitiveDateTime::parse(d.trim(), &fmt)
+        .ok()?
+        .assume_utc();
     Some(std::time::SystemTime::from(dt))
 }

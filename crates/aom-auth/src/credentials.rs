@@ -38,45 +38,55 @@ impl PermanentCredentials {
             hmac_key: HmacKeyCache::default(),
         }
     }
-
-    /// Adds a project id; signing then adds and signs `X-Project-Id`.
-    #[must_use]
-    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    /// Adds a domain id; signing then adds and signs `X-Domain-Id`.
-    #[must_use]
-    pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
-        self.domain_id = Some(domain_id.into());
-        self
-    }
-
-    /// The access key id.
-    #[must_use]
-    pub fn ak(&self) -> &str {
-        &self.ak
-    }
-
-    /// The secret access key.
-    #[must_use]
-    pub fn sk(&self) -> &SecretString {
-        &self.sk
-    }
-
-    /// The project id, if any.
-    #[must_use]
-    pub fn project_id(&self) -> Option<&str> {
-        self.project_id.as_deref()
-    }
-
-    /// The domain id, if any.
-    #[must_use]
-    pub fn domain_id(&self) -> Option<&str> {
-        self.domain_id.as_deref()
-    }
 }
+
+/// Builder methods and accessors shared by the two AK/SK credential types.
+macro_rules! aksk_methods {
+    ($ty:ty) => {
+        impl $ty {
+            /// Adds a project id; signing then adds and signs `X-Project-Id`.
+            #[must_use]
+            pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+                self.project_id = Some(project_id.into());
+                self
+            }
+
+            /// Adds a domain id; signing then adds and signs `X-Domain-Id`.
+            #[must_use]
+            pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
+                self.domain_id = Some(domain_id.into());
+                self
+            }
+
+            /// The access key id.
+            #[must_use]
+            pub fn ak(&self) -> &str {
+                &self.ak
+            }
+
+            /// The secret access key.
+            #[must_use]
+            pub fn sk(&self) -> &SecretString {
+                &self.sk
+            }
+
+            /// The project id, if any.
+            #[must_use]
+            pub fn project_id(&self) -> Option<&str> {
+                self.project_id.as_deref()
+            }
+
+            /// The domain id, if any.
+            #[must_use]
+            pub fn domain_id(&self) -> Option<&str> {
+                self.domain_id.as_deref()
+            }
+        }
+    };
+}
+
+aksk_methods!(PermanentCredentials);
+aksk_methods!(TemporaryCredentials);
 
 /// Temporary AK/SK with a security token (from IAM, STS or the ECS metadata service).
 /// Signing adds and signs `X-Security-Token`, even when the token is empty (as the official
@@ -110,20 +120,6 @@ impl TemporaryCredentials {
         }
     }
 
-    /// Adds a project id (`X-Project-Id`).
-    #[must_use]
-    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    /// Adds a domain id (`X-Domain-Id`).
-    #[must_use]
-    pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
-        self.domain_id = Some(domain_id.into());
-        self
-    }
-
     /// Sets the expiry. Credentials with an expiry are refreshed by the chain before it.
     #[must_use]
     pub fn with_expires_at(mut self, expires_at: OffsetDateTime) -> Self {
@@ -131,34 +127,10 @@ impl TemporaryCredentials {
         self
     }
 
-    /// The access key id.
-    #[must_use]
-    pub fn ak(&self) -> &str {
-        &self.ak
-    }
-
-    /// The secret access key.
-    #[must_use]
-    pub fn sk(&self) -> &SecretString {
-        &self.sk
-    }
-
     /// The security token.
     #[must_use]
     pub fn security_token(&self) -> &SecretString {
         &self.security_token
-    }
-
-    /// The project id, if any.
-    #[must_use]
-    pub fn project_id(&self) -> Option<&str> {
-        self.project_id.as_deref()
-    }
-
-    /// The domain id, if any.
-    #[must_use]
-    pub fn domain_id(&self) -> Option<&str> {
-        self.domain_id.as_deref()
     }
 
     /// When the credentials expire, if known.
@@ -284,6 +256,33 @@ impl HmacKeyCache {
 }
 
 impl Credentials {
+    /// AK/SK credentials from their parts, as the environment and profile providers read
+    /// them: [`Credentials::Temporary`] when a security token is present (even empty, as in
+    /// the official SDK), else [`Credentials::Permanent`].
+    #[must_use]
+    pub fn from_aksk(
+        ak: impl Into<String>,
+        sk: impl Into<String>,
+        security_token: Option<String>,
+        project_id: Option<String>,
+        domain_id: Option<String>,
+    ) -> Self {
+        match security_token {
+            Some(token) => {
+                let mut c = TemporaryCredentials::new(ak, sk, token);
+                c.project_id = project_id;
+                c.domain_id = domain_id;
+                c.into()
+            }
+            None => {
+                let mut c = PermanentCredentials::new(ak, sk);
+                c.project_id = project_id;
+                c.domain_id = domain_id;
+                c.into()
+            }
+        }
+    }
+
     /// A short name of the kind: `permanent`, `temporary` or `iam-token`.
     #[must_use]
     pub fn kind(&self) -> &'static str {

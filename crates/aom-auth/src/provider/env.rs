@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::{BoxFuture, ProvideCredentials};
-use crate::credentials::{Credentials, PermanentCredentials, TemporaryCredentials};
+use crate::credentials::Credentials;
 use crate::error::ProviderError;
 
 /// Access key id.
@@ -151,28 +151,13 @@ impl EnvProvider {
         };
         let project = non_empty(self.env.var(HUAWEICLOUD_SDK_PROJECT_ID));
         let domain = non_empty(self.env.var(HUAWEICLOUD_SDK_DOMAIN_ID));
-        Ok(match self.env.var(HUAWEICLOUD_SDK_SECURITY_TOKEN) {
-            Some(token) => {
-                let mut c = TemporaryCredentials::new(ak, sk, token);
-                if let Some(p) = project {
-                    c = c.with_project_id(p);
-                }
-                if let Some(d) = domain {
-                    c = c.with_domain_id(d);
-                }
-                c.into()
-            }
-            None => {
-                let mut c = PermanentCredentials::new(ak, sk);
-                if let Some(p) = project {
-                    c = c.with_project_id(p);
-                }
-                if let Some(d) = domain {
-                    c = c.with_domain_id(d);
-                }
-                c.into()
-            }
-        })
+        Ok(Credentials::from_aksk(
+            ak,
+            sk,
+            self.env.var(HUAWEICLOUD_SDK_SECURITY_TOKEN),
+            project,
+            domain,
+        ))
     }
 }
 

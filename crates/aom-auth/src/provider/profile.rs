@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use super::env::{EnvSource, HUAWEICLOUD_SDK_CREDENTIALS_FILE, ProcessEnv};
 use super::{BoxFuture, ProvideCredentials};
-use crate::credentials::{Credentials, PermanentCredentials, TemporaryCredentials};
+use crate::credentials::Credentials;
 use crate::error::ProviderError;
 
 /// Which section of the file to read.
@@ -289,28 +289,7 @@ impl ProfileProvider {
             .chain(defaults.iter())
             .find(|(k, _)| k == "security_token")
             .map(|(_, v)| v.clone());
-        Ok(match token {
-            Some(token) => {
-                let mut c = TemporaryCredentials::new(ak, sk, token);
-                if let Some(p) = project {
-                    c = c.with_project_id(p);
-                }
-                if let Some(d) = domain {
-                    c = c.with_domain_id(d);
-                }
-                c.into()
-            }
-            None => {
-                let mut c = PermanentCredentials::new(ak, sk);
-                if let Some(p) = project {
-                    c = c.with_project_id(p);
-                }
-                if let Some(d) = domain {
-                    c = c.with_domain_id(d);
-                }
-                c.into()
-            }
-        })
+        Ok(Credentials::from_aksk(ak, sk, token, project, domain))
     }
 }
 

@@ -3,10 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use aom_auth::{
-    Credentials, DerivedScope, PermanentCredentials, QueryValue, SdkRequest, Signer,
-    SigningAlgorithm, TemporaryCredentials,
-};
+use aom_auth::{Credentials, DerivedScope, QueryValue, SdkRequest, Signer, SigningAlgorithm};
 use serde_json::Value;
 
 /// One case of one vector file.
@@ -174,28 +171,14 @@ pub fn credentials(input: &Value) -> Credentials {
     let sk = str_field(c, "sk");
     let project = c.get("project_id").and_then(Value::as_str);
     let domain = c.get("domain_id").and_then(Value::as_str);
-    match c.get("security_token").and_then(Value::as_str) {
-        Some(token) => {
-            let mut t = TemporaryCredentials::new(ak, sk, token);
-            if let Some(p) = project {
-                t = t.with_project_id(p);
-            }
-            if let Some(d) = domain {
-                t = t.with_domain_id(d);
-            }
-            t.into()
-        }
-        None => {
-            let mut p = PermanentCredentials::new(ak, sk);
-            if let Some(pid) = project {
-                p = p.with_project_id(pid);
-            }
-            if let Some(d) = domain {
-                p = p.with_domain_id(d);
-            }
-            p.into()
-        }
-    }
+    let owned = |v: Option<&str>| v.map(str::to_owned);
+    Credentials::from_aksk(
+        ak,
+        sk,
+        owned(c.get("security_token").and_then(Value::as_str)),
+        owned(project),
+        owned(domain),
+    )
 }
 
 /// The signer an input asks for.

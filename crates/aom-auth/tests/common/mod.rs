@@ -119,7 +119,13 @@ pub fn query_value(v: &Value) -> Option<QueryValue> {
                 QueryValue::Float(n.as_f64().unwrap_or(f64::NAN))
             }
         }
-        Value::Array(items) => QueryValue::List(items.iter().filter_map(query_value).collect()),
+        // Inside a list Python renders `None` with `str()`; only top-level nulls are dropped.
+        Value::Array(items) => QueryValue::List(
+            items
+                .iter()
+                .map(|v| query_value(v).unwrap_or_else(|| QueryValue::Str("None".into())))
+                .collect(),
+        ),
         Value::Object(_) => QueryValue::Str(v.to_string()),
     })
 }
@@ -238,13 +244,18 @@ pub fn pairs(v: Option<&Value>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// The signing time: the case's X-Sdk-Date, else the file's fixed date, else now.
+/// The signing time: the case's X-Sdk-Date, else the one the SDK sent, else the file's
+/// fixed date, else now.
 pub fn signing_time(case: &Case) -> std::time::SystemTime {
-    let from_header = pairs(case.input.get("headers"))
-        .into_iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("x-sdk-date"))
-        .map(|(_, v)| v);
-    from_header
+    let date_in = |list: Option<&Value>| {
+        pairs(list)
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case("x-sdk-date"))
+            .map(|(_, v)| v)
+    };
+    date_in(case.input.get("headers"))
+        .or_else(|| date_in(case.expected.get("final_headers")))
         .or_else(|| case.fixed_date.clone())
         .and_then(|d| parse_date(&d))
         .unwrap_or_else(std::time::SystemTime::now)

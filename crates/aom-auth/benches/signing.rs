@@ -115,6 +115,34 @@ fn bench(c: &mut Criterion) {
         });
     }
 
+    // The floor any signer pays on a fresh `reqwest::Request`: inserting the four headers it
+    // adds (X-Project-Id, X-Sdk-Date, Host, Authorization) into the request's header map.
+    let mut signed_get = get_request();
+    signer
+        .sign_reqwest_at(&mut signed_get, &creds, now)
+        .expect("sign");
+    let added: Vec<(http::HeaderName, Vec<u8>)> =
+        ["x-project-id", "x-sdk-date", "host", "authorization"]
+            .iter()
+            .map(|n| {
+                let name = http::HeaderName::from_static(n);
+                let value = signed_get.headers()[&name].as_bytes().to_vec();
+                (name, value)
+            })
+            .collect();
+    c.bench_function("floor/insert_4_headers", |b| {
+        b.iter_batched_ref(
+            get_request,
+            |req| {
+                for (name, value) in &added {
+                    let v = http::HeaderValue::from_bytes(value).expect("valid");
+                    req.headers_mut().insert(name.clone(), v);
+                }
+            },
+            BatchSize::SmallInput,
+        );
+    });
+
     // The receiving side.
     let mut signed = get_request();
     signer

@@ -8,6 +8,7 @@
 //!   operation runs just before sending, where authentication is applied (see [`hooks`]).
 //! - [`ErrorBody`], a lenient error type that understands every spelling of Huawei's error bodies,
 //!   and [`WorkflowExecutionBrief`], which reads both spellings the documentation uses.
+//! - [`AuthSigner`], which signs with `aom-auth` (AK/SK, temporary credentials, IAM tokens).
 //! - [`text`], for the two operations that answer raw text instead of JSON.
 //!
 //! Most users want the ergonomic `aom-workflow` crate instead; this crate is what it stands on.
@@ -25,7 +26,9 @@
 //! let client = Client::new_with_client(
 //!     "https://aom.cn-north-4.myhuaweicloud.com",
 //!     http,
-//!     ClientConfig::default(), // add a signer with `ClientConfig::with_signer`
+//!     ClientConfig::with_credential_chain(std::sync::Arc::new(
+//!         aom_auth::provider::CredentialChain::default_chain()?, // environment, profile file, metadata
+//!     )),
 //! );
 //! let project = ProjectClient::new(client, "0123456789abcdef0123456789abcdef".parse()?);
 //! let detail = project
@@ -43,6 +46,7 @@
 mod error_body;
 pub mod hooks;
 mod models;
+mod signing;
 pub mod text;
 
 // The generated file is formatted by prettyplease in xtask (pinned by Cargo.lock) and must stay
@@ -62,3 +66,4 @@ pub use generated::*;
 pub use hooks::{ClientConfig, RequestSigner, SignError};
 pub use models::WorkflowExecutionBrief;
 pub use progenitor_client::{ByteStream, Error, ResponseValue};
+pub use signing::AuthSigner;

@@ -289,26 +289,17 @@ impl<'a> Linter<'a> {
         let Some(body) = &op.request_body else {
             return;
         };
-        let body = match body {
-            ReferenceOr::Item(b) => b,
-            ReferenceOr::Reference { reference } => {
-                let name = ref_name(reference, "#/components/requestBodies/");
-                match self
-                    .api
-                    .components
-                    .as_ref()
-                    .and_then(|c| name.and_then(|n| c.request_bodies.get(n)))
-                {
-                    Some(ReferenceOr::Item(b)) => b,
-                    _ => {
-                        self.push(
-                            here.clone(),
-                            Rule::DanglingRef,
-                            format!("request body `{reference}` does not resolve"),
-                        );
-                        return;
-                    }
-                }
+        let body = match resolve(self.api, body, "#/components/requestBodies/", |c, n| {
+            c.request_bodies.get(n)
+        }) {
+            Ok(b) => b,
+            Err(reference) => {
+                self.push(
+                    here.clone(),
+                    Rule::DanglingRef,
+                    format!("request body `{reference}` does not resolve"),
+                );
+                return;
             }
         };
         if body.content.len() != 1 {
@@ -412,26 +403,17 @@ impl<'a> Linter<'a> {
         label: &str,
         r: &ReferenceOr<Response>,
     ) -> Option<BodyKind> {
-        let response = match r {
-            ReferenceOr::Item(r) => r,
-            ReferenceOr::Reference { reference } => {
-                let name = ref_name(reference, "#/components/responses/");
-                match self
-                    .api
-                    .components
-                    .as_ref()
-                    .and_then(|c| name.and_then(|n| c.responses.get(n)))
-                {
-                    Some(ReferenceOr::Item(r)) => r,
-                    _ => {
-                        self.push(
-                            here.clone(),
-                            Rule::DanglingRef,
-                            format!("response {label} `{reference}` does not resolve"),
-                        );
-                        return None;
-                    }
-                }
+        let response = match resolve(self.api, r, "#/components/responses/", |c, n| {
+            c.responses.get(n)
+        }) {
+            Ok(r) => r,
+            Err(reference) => {
+                self.push(
+                    here.clone(),
+                    Rule::DanglingRef,
+                    format!("response {label} `{reference}` does not resolve"),
+                );
+                return None;
             }
         };
         if let Some((media, mt)) = response.content.iter().find(|(m, _)| is_json(m)) {
@@ -477,14 +459,10 @@ impl<'a> Linter<'a> {
                     .values()
                     .chain(op.responses.default.iter());
                 for r in responses {
-                    let response = match r {
-                        ReferenceOr::Item(r) => Some(r),
-                        ReferenceOr::Reference { reference } => components.and_then(|c| {
-                            ref_name(reference, "#/components/responses/")
-                                .and_then(|n| c.responses.get(n))
-                                .and_then(|r| r.as_item())
-                        }),
-                    };
+                    let response = resolve(self.api, r, "#/components/responses/", |c, n| {
+                        c.responses.get(n)
+                    })
+                    .ok();
                     for mt in response.into_iter().flat_map(|r| r.content.values()) {
                         match &mt.schema {
                             Some(ReferenceOr::Item(s)) => {
@@ -670,22 +648,17 @@ impl<'a> Linter<'a> {
     where
         'a: 'p,
     {
-        match p {
-            ReferenceOr::Item(p) => Some(p),
-            ReferenceOr::Reference { reference } => {
-                let found = self.api.components.as_ref().and_then(|c| {
-                    ref_name(reference, "#/components/parameters/")
-                        .and_then(|n| c.parameters.get(n))
-                        .and_then(|p| p.as_item())
-                });
-                if found.is_none() {
-                    self.push(
-                        here.clone(),
-                        Rule::DanglingRef,
-                        format!("parameter `{reference}` does not resolve"),
-                    );
-                }
-                found
+        match resolve(self.api, p, "#/components/parameters/", |c, n| {
+            c.parameters.get(n)
+        }) {
+            Ok(p) => Some(p),
+            Err(reference) => {
+                self.push(
+                    here.clone(),
+                    Rule::DanglingRef,
+                    format!("parameter `{reference}` does not resolve"),
+                );
+                None
             }
         }
     }
@@ -714,6 +687,22 @@ fn walk_integers(name: &str, schema: &Schema, found: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+/// Follows one level of `$ref` into `components`; the error is the reference that did not resolve.
+fn resolve<'x, T>(
+    api: &'x OpenAPI,
+    item: &'x ReferenceOr<T>,
+    prefix: &str,
+    pick: impl Fn(&'x openapiv3::Components, &str) -> Option<&'x ReferenceOr<T>>,
+) -> Result<&'x T, &'x str> {
+    match item {
+        ReferenceOr::Item(t) => Ok(t),
+        ReferenceOr::Reference { reference } => ref_name(reference, prefix)
+            .and_then(|name| api.components.as_ref().and_then(|c| pick(c, name)))
+            .and_then(ReferenceOr::as_item)
+            .ok_or(reference.as_str()),
     }
 }
 

@@ -12,10 +12,12 @@ use serde_json::{Map, Value};
 /// own examples disagree with its table. Decoding never fails on any JSON value; all of these
 /// are understood:
 ///
-/// - `error_msg` (the table), `error_message` (the examples), `errorMessage`, `message`;
+/// - `error_msg` (the table), `error_message` (the examples), `errorMsg`, `errorMessage`,
+///   `message`, and the matching `error_code`, `errorCode`, `code`;
 /// - `http_code` (the table), `htp_code` (the seed's 400 example), as an integer or as a string;
 /// - the gateway's `request_id`;
-/// - the nested `{"error": {"code": …, "message": …}}` shape some Huawei services use;
+/// - the same fields one level down (`{"error": {"code": …, "message": …}}`), which the
+///   official SDKs also search;
 /// - a body that is not an object at all (its text becomes the message).
 ///
 /// Fields not listed above are kept in [`extra`](Self::extra).
@@ -51,6 +53,7 @@ const CODE_KEYS: &[&str] = &["error_code", "errorCode", "code"];
 const MESSAGE_KEYS: &[&str] = &[
     "error_msg",
     "error_message",
+    "errorMsg",
     "errorMessage",
     "message",
     "msg",
@@ -101,16 +104,24 @@ impl ErrorBody {
             request_id: take_string(&mut map, REQUEST_ID_KEYS),
             extra: BTreeMap::new(),
         };
-        // {"error": {"code": "...", "message": "..."}}
-        if body.error_code.is_none()
-            && body.error_msg.is_none()
-            && let Some(Value::Object(inner)) = map.get("error")
-        {
-            let mut inner = inner.clone();
-            body.error_code = take_string(&mut inner, CODE_KEYS);
-            body.error_msg = take_string(&mut inner, MESSAGE_KEYS);
-            body.http_code = body.http_code.or(take_int(&mut inner, HTTP_CODE_KEYS));
-            body.request_id = body.request_id.or(take_string(&mut inner, REQUEST_ID_KEYS));
+        // Nothing at the top level: look one level down, as the official SDKs do, e.g.
+        // {"error": {"code": "...", "message": "..."}}.
+        if body.error_code.is_none() && body.error_msg.is_none() {
+            for inner in map.values() {
+                let Value::Object(inner) = inner else {
+                    continue;
+                };
+                let mut inner = inner.clone();
+                let code = take_string(&mut inner, CODE_KEYS);
+                let msg = take_string(&mut inner, MESSAGE_KEYS);
+                if code.is_some() || msg.is_some() {
+                    body.error_code = code;
+                    body.error_msg = msg;
+                    body.http_code = body.http_code.or(take_int(&mut inner, HTTP_CODE_KEYS));
+                    body.request_id = body.request_id.or(take_string(&mut inner, REQUEST_ID_KEYS));
+                    break;
+                }
+            }
         }
         body.extra = map.into_iter().collect();
         body

@@ -1,0 +1,352 @@
+//! Typed executions: statuses, real times, and each node's output read as per-host results.
+
+use std::time::Duration;
+
+use aom_api::types::{HostResult, SearchWorkflowExecutionDetailResponse};
+use serde::Serialize;
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::status::{ExecutionStatus, NodeStatus};
+
+/// Converts epoch milliseconds to a time; out-of-range values become `None`.
+pub(crate) fn from_millis(ms: Option<i64>) -> Option<OffsetDateTime> {
+    let ms = ms?;
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
+}
+
+fn span(begin: Option<OffsetDateTime>, end: Option<OffsetDateTime>) -> Option<Duration> {
+    let d = end? - begin?;
+    Duration::try_from(d).ok()
+}
+
+/// One execution of a workflow, as [`Executions::get`](crate::resources::Executions::get)
+/// returns it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Execution {
+    /// The workflow id.
+    pub workflow_id: Option<String>,
+    /// The execution id.
+    pub execution_id: Option<String>,
+    /// The status.
+    pub status: ExecutionStatus,
+    /// When it started.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub begin_time: Option<OffsetDateTime>,
+    /// When it ended.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub end_time: Option<OffsetDateTime>,
+    /// When it last changed.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_update_time: Option<OffsetDateTime>,
+    /// The nodes, in the order the service lists them.
+    pub nodes: Vec<NodeResult>,
+    /// Approving users.
+    pub approvers: Vec<String>,
+    /// The answer as received (unknown fields aside), for anything not modelled here.
+    #[serde(skip)]
+    pub raw: SearchWorkflowExecutionDetailResponse,
+}
+
+impl Execution {
+    /// Reads the API's answer. Never fails: an output of an unexpected shape is kept raw.
+    pub fn from_api(raw: SearchWorkflowExecutionDetailResponse) -> Self {
+        let nodes = raw
+            .execution_result_list
+            .iter()
+            .flatten()
+            .map(|n| NodeResult {
+                node_id: n.node_id.clone().unwrap_or_default(),
+                status: NodeStatus::from(n.status.clone().unwrap_or_default()),
+                begin_time: from_millis(n.begin_time),
+                end_time: from_millis(n.end_time),
+                function_execution_id: n.function_execution_id.clone(),
+                hosts: n.output.as_ref().and_then(HostOutcomes::parse),
+                raw_output: n.output.clone(),
+            })
+            .collect();
+        Self {
+            workflow_id: raw.workflow_id.clone(),
+            execution_id: raw.execution_id.clone(),
+            status: ExecutionStatus::from(raw.status.clone().unwrap_or_default()),
+            begin_time: from_millis(raw.begin_time),
+            end_time: from_millis(raw.end_time),
+            last_update_time: from_millis(raw.last_update_time),
+            nodes,
+            approvers: raw.approve_user_name_list.clone().unwrap_or_default(),
+            raw,
+        }
+    }
+
+    /// Whether the execution has ended: a known terminal status, or, for a status this SDK
+    /// does not know, an end time with no host still running.
+    pub fn is_finished(&self) -> bool {
+        match self.status.is_terminal() {
+            Some(terminal) => terminal,
+            None => self.end_time.is_some() && self.counts().in_execution == 0,
+        }
+    }
+
+    /// Whether it ended successfully.
+    pub fn is_success(&self) -> bool {
+        self.status == ExecutionStatus::Success
+    }
+
+    /// How long it ran (or has run, up to its last update).
+    pub fn duration(&self) -> Option<Duration> {
+        span(self.begin_time, self.end_time.or(self.last_update_time))
+    }
+
+    /// Every failed host, with the id of the node it failed in.
+    pub fn failed_hosts(&self) -> impl Iterator<Item = (&str, &Host)> {
+        self.nodes.iter().flat_map(|n| {
+            n.hosts
+                .iter()
+                .flat_map(|h| h.fail.iter())
+                .map(move |h| (n.node_id.as_str(), h))
+        })
+    }
+
+    /// Host counts summed over all nodes.
+    pub fn counts(&self) -> HostCounts {
+        self.nodes
+            .iter()
+            .filter_map(|n| n.hosts.as_ref())
+            .fold(HostCounts::default(), |acc, h| acc + h.counts())
+    }
+
+    /// The node with this id.
+    pub fn node(&self, node_id: &str) -> Option<&NodeResult> {
+        self.nodes.iter().find(|n| n.node_id == node_id)
+    }
+
+    /// The first node waiting for an action (`continue`, `skip` or `restart`), if any.
+    pub fn paused_node(&self) -> Option<&NodeResult> {
+        self.nodes.iter().find(|n| n.status == NodeStatus::Pausing)
+    }
+}
+
+/// The result of one node.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeResult {
+    /// The node id.
+    pub node_id: String,
+    /// The node's own status (hosts may have failed in a `success` node).
+    pub status: NodeStatus,
+    /// When it started.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub begin_time: Option<OffsetDateTime>,
+    /// When it ended.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub end_time: Option<OffsetDateTime>,
+    /// The FunctionGraph execution id.
+    pub function_execution_id: Option<String>,
+    /// The output read as per-host results; `None` when it has another shape (see
+    /// [`raw_output`](Self::raw_output)).
+    pub hosts: Option<HostOutcomes>,
+    /// The output exactly as received.
+    pub raw_output: Option<Value>,
+}
+
+impl NodeResult {
+    /// How long the node ran.
+    pub fn duration(&self) -> Option<Duration> {
+        span(self.begin_time, self.end_time)
+    }
+}
+
+/// Hosts by outcome.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct HostOutcomes {
+    /// Succeeded.
+    pub success: Vec<Host>,
+    /// Failed.
+    pub fail: Vec<Host>,
+    /// Still running.
+    pub in_execution: Vec<Host>,
+    /// Not run (yet, or at all).
+    pub not_performed: Vec<Host>,
+}
+
+impl HostOutcomes {
+    /// Reads an output in the shape of the spec's shared `NodeOutput` schema, each host with the
+    /// shared `HostResult` schema. Numbers sent where the schema has text (an exit code as `1`
+    /// instead of `"1"`) are accepted. `None` if the value is not an object, none of the four
+    /// lists is present, or an entry is not a host object.
+    pub fn parse(output: &Value) -> Option<Self> {
+        let obj = output.as_object()?;
+        if !["success", "fail", "in_execution", "not_performed"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
+        {
+            return None;
+        }
+        let list = |key: &str| -> Option<Vec<Host>> {
+            match obj.get(key) {
+                None | Some(Value::Null) => Some(Vec::new()),
+                Some(Value::Array(items)) => items.iter().map(Host::parse).collect(),
+                Some(_) => None,
+            }
+        };
+        Some(Self {
+            success: list("success")?,
+            fail: list("fail")?,
+            in_execution: list("in_execution")?,
+            not_performed: list("not_performed")?,
+        })
+    }
+
+    /// How many hosts are in each list.
+    pub fn counts(&self) -> HostCounts {
+        HostCounts {
+            success: self.success.len(),
+            fail: self.fail.len(),
+            in_execution: self.in_execution.len(),
+            not_performed: self.not_performed.len(),
+        }
+    }
+}
+
+/// Host counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct HostCounts {
+    /// Succeeded.
+    pub success: usize,
+    /// Failed.
+    pub fail: usize,
+    /// Still running.
+    pub in_execution: usize,
+    /// Not run.
+    pub not_performed: usize,
+}
+
+impl HostCounts {
+    /// All hosts.
+    pub fn total(&self) -> usize {
+        self.success + self.fail + self.in_execution + self.not_performed
+    }
+}
+
+impl std::ops::Add for HostCounts {
+    type Output = Self;
+    fn add(self, o: Self) -> Self {
+        Self {
+            success: self.success + o.success,
+            fail: self.fail + o.fail,
+            in_execution: self.in_execution + o.in_execution,
+            not_performed: self.not_performed + o.not_performed,
+        }
+    }
+}
+
+/// The outcome of a node on one host.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Host {
+    /// The host entry in the shared `HostResult` schema.
+    #[serde(flatten)]
+    pub result: HostResult,
+    /// The entry exactly as received (other node kinds put other fields here).
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+/// `HostResult` fields that carry numbers as text.
+const TEXT_FIELDS: &[&str] = &[
+    "code",
+    "exit_code",
+    "start_time",
+    "execute_time",
+    "charging_mode",
+];
+
+impl Host {
+    fn parse(value: &Value) -> Option<Self> {
+        let mut normalized = value.as_object()?.clone();
+        for key in TEXT_FIELDS {
+            if let Some(Value::Number(n)) = normalized.get(*key) {
+                let text = n.to_string();
+                normalized.insert((*key).to_string(), Value::String(text));
+            }
+        }
+        let result: HostResult = serde_json::from_value(Value::Object(normalized)).ok()?;
+        Some(Self {
+            result,
+            raw: value.clone(),
+        })
+    }
+
+    /// The instance id.
+    pub fn id(&self) -> &str {
+        self.result.id.as_deref().unwrap_or_default()
+    }
+
+    /// The host name.
+    pub fn name(&self) -> &str {
+        self.result.name.as_deref().unwrap_or_default()
+    }
+
+    /// The host IP, else the first private IP.
+    pub fn ip(&self) -> Option<&str> {
+        self.result.ip.as_deref().or_else(|| {
+            self.result
+                .fixed_ip_list
+                .as_ref()
+                .and_then(|l| l.first())
+                .map(String::as_str)
+        })
+    }
+
+    /// Every IP: the host IP, private and public ones, without repeats.
+    pub fn ips(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let all = self
+            .result
+            .ip
+            .iter()
+            .chain(self.result.fixed_ip_list.iter().flatten())
+            .chain(self.result.floating_ip_list.iter().flatten());
+        for ip in all {
+            if !out.contains(&ip.as_str()) {
+                out.push(ip);
+            }
+        }
+        out
+    }
+
+    /// The script's exit code.
+    pub fn exit_code(&self) -> Option<i32> {
+        self.result
+            .exit_code
+            .as_deref()
+            .and_then(|c| c.trim().parse().ok())
+    }
+
+    /// The script output.
+    pub fn log(&self) -> &str {
+        self.result.log.as_deref().unwrap_or_default()
+    }
+
+    /// The error message, if not empty.
+    pub fn error_message(&self) -> Option<&str> {
+        self.result.error_msg.as_deref().filter(|m| !m.is_empty())
+    }
+
+    /// When the node started on this host.
+    pub fn start_time(&self) -> Option<OffsetDateTime> {
+        from_millis(
+            self.result
+                .start_time
+                .as_deref()
+                .and_then(|t| t.trim().parse().ok()),
+        )
+    }
+
+    /// How long it ran on this host (the API gives milliseconds).
+    pub fn execute_time(&self) -> Option<Duration> {
+        self.result
+            .execute_time
+            .as_deref()
+            .and_then(|t| t.trim().parse::<u64>().ok())
+            .map(Duration::from_millis)
+    }
+}

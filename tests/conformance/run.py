@@ -1,0 +1,1151 @@
+#!/usr/bin/env python3
+"""Conformance of the aom-emulator with Huawei's official Python SDK.
+
+Starts the `aom-emulator` binary on 127.0.0.1:0, then drives all 13 AOM automation operations
+through the official `huaweicloudsdkaom.v1.AomClient`, signed with AK/SK (`BasicCredentials`),
+and checks that
+
+- every answer parses into the SDK's response model, field for field: the raw JSON is walked
+  against the model's `openapi_types`, so a field the SDK would drop or silently coerce is a
+  failure, and any warning the SDK raises while decoding is turned into an error;
+- the values are the expected ones (ids round-trip, names, counts, statuses, per-host results);
+- an execution runs to completion when polled with SearchWorkflowExecutionDetail;
+- the gateway layer refuses a wrong SK, an unknown AK, a stale X-Sdk-Date and requests altered
+  after signing (path, query, a signed header, body) with 401 APIGW.0301, as the SDK sees it.
+
+One line per check; the last line is `N passed, M failed`. Exit status 1 if anything failed.
+Only 127.0.0.1 is contacted. Run it with the virtual environment that `run.sh` prepares.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import decimal
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+import uuid
+import warnings
+from pathlib import Path
+
+# Nothing but loopback: keep any proxy settings of the environment away from the SDK's session.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+import requests  # noqa: E402  (a dependency of huaweicloudsdkcore)
+from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
+from huaweicloudsdkcore.exceptions.exceptions import (  # noqa: E402
+    ClientRequestException,
+    ServiceResponseException,
+)
+from huaweicloudsdkcore.http.http_config import HttpConfig  # noqa: E402
+from huaweicloudsdkcore.http.http_handler import HttpHandler  # noqa: E402
+from huaweicloudsdkcore.warning.warning import SdkWarning  # noqa: E402
+from huaweicloudsdkaom.v1 import model as aom_model  # noqa: E402
+from huaweicloudsdkaom.v1.aom_client import AomClient  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+SDK_VERSION = "3.1.219"
+
+# Any decoding trouble the SDK would only warn about is a conformance failure.
+warnings.simplefilter("error", SdkWarning)
+
+# The 13 operations of spec/aom.yaml; each must be driven at least once with a 2xx answer.
+OPERATIONS = (
+    "CreateWorkflow",
+    "ExecuteWorkflow",
+    "ListWorkflowExecutions",
+    "SearchWorkflowExecutionDetail",
+    "StartPausingWorkflowExecutions",
+    "StopExecution",
+    "UpdateWorkflowTriggerStatus",
+    "ListWorkflow",
+    "ListAllJobByName",
+    "ListAllScriptByName",
+    "ListAllVersionByVersionId",
+    "ListTemplateByJobId",
+    "SearchTemplateById",
+)
+
+# Execution/node statuses: the documented values plus the workflow filter vocabulary.
+FINAL_STATUSES = {"success", "fail", "cancel", "approvalFailed"}
+KNOWN_STATUSES = FINAL_STATUSES | {
+    "executing",
+    "waitExecute",
+    "waitApproval",
+    "pausing",
+    "canceling",
+    "not_performed",
+    "in_execution",
+}
+HOST_BUCKETS = ("success", "fail", "in_execution", "not_performed")
+
+
+class CheckFailed(Exception):
+    pass
+
+
+class Skip(Exception):
+    """A check that could not run because an earlier one failed (counted as failed)."""
+
+
+def expect(cond, msg):
+    if not cond:
+        raise CheckFailed(msg)
+
+
+def expect_eq(actual, wanted, what):
+    if actual != wanted:
+        raise CheckFailed(f"{what}: got {actual!r}, want {wanted!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Strict comparison of a raw JSON answer with the SDK model it is decoded into.
+
+
+def model_problems(data, type_name, path="$"):
+    """Every place where `data` (raw JSON) does not fit the SDK type `type_name` exactly."""
+    if data is None:
+        return []
+    if type_name == "object":
+        return []
+    if type_name == "str":
+        return [] if isinstance(data, str) else [f"{path}: {type(data).__name__} where the SDK has str"]
+    if type_name == "int":
+        ok = isinstance(data, int) and not isinstance(data, bool)
+        return [] if ok else [f"{path}: {json.dumps(data, default=str)[:40]} where the SDK has int"]
+    if type_name == "bool":
+        return [] if isinstance(data, bool) else [f"{path}: {type(data).__name__} where the SDK has bool"]
+    if type_name == "float":
+        ok = isinstance(data, (int, float, decimal.Decimal)) and not isinstance(data, bool)
+        return [] if ok else [f"{path}: {type(data).__name__} where the SDK has float"]
+    if type_name.startswith("list["):
+        if not isinstance(data, list):
+            return [f"{path}: {type(data).__name__} where the SDK has {type_name}"]
+        inner = type_name[5:-1]
+        out = []
+        for i, item in enumerate(data):
+            out += model_problems(item, inner, f"{path}[{i}]")
+        return out
+    if type_name.startswith("dict("):
+        if not isinstance(data, dict):
+            return [f"{path}: {type(data).__name__} where the SDK has {type_name}"]
+        inner = type_name[5:-1].split(", ", 1)[1]
+        out = []
+        for k, v in data.items():
+            out += model_problems(v, inner, f"{path}.{k}")
+        return out
+    klass = getattr(aom_model, type_name)
+    if not isinstance(data, dict):
+        return [f"{path}: {type(data).__name__} where the SDK has model {type_name}"]
+    by_key = {key: attr for attr, key in klass.attribute_map.items()}
+    out = []
+    for key, value in data.items():
+        attr = by_key.get(key)
+        if attr is None:
+            out.append(f"{path}.{key}: not a field of the SDK's {type_name} (the SDK drops it)")
+            continue
+        out += model_problems(value, klass.openapi_types[attr], f"{path}.{key}")
+    return out
+
+
+def raw_json(resp):
+    return json.loads(resp.raw_content.decode("utf-8"), parse_float=decimal.Decimal)
+
+
+def check_model(resp, response_class):
+    """The answer decoded into `response_class` and its raw JSON fits that model exactly."""
+    expect(
+        type(resp).__name__ == response_class,
+        f"SDK returned {type(resp).__name__}, want {response_class}",
+    )
+    expect(resp.status_code == 200, f"HTTP {resp.status_code}")
+    data = raw_json(resp)
+    klass = getattr(aom_model, response_class)
+    if klass.attribute_map.get("body") == "body" and len(klass.attribute_map) == 1:
+        problems = model_problems(data, klass.openapi_types["body"], "$")
+    else:
+        problems = model_problems(data, response_class, "$")
+    expect(not problems, "; ".join(problems[:6]) + (" ..." if len(problems) > 6 else ""))
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# The emulator process.
+
+
+class Emulator:
+    def __init__(self, binary, args, log_dir, ready_timeout):
+        self.binary = binary
+        self.args = args
+        self.ready_timeout = ready_timeout
+        self.log_path = Path(log_dir) / "emulator.log"
+        self.ready_path = Path(log_dir) / "ready.json"
+        self.proc = None
+        self.info = None
+
+    def start(self):
+        cmd = [str(self.binary), "--listen", "127.0.0.1:0", "--ready-file", str(self.ready_path)]
+        cmd += self.args
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
+        deadline = time.monotonic() + self.ready_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"aom-emulator exited with {self.proc.returncode} before it was ready:\n"
+                    + self.log_tail()
+                )
+            if self.ready_path.exists():
+                with contextlib.suppress(ValueError):
+                    self.info = json.loads(self.ready_path.read_text())
+                    for key in ("url", "project_id", "ak", "sk", "admin_url"):
+                        if key not in self.info:
+                            raise RuntimeError(f"ready file lacks {key!r}: {self.info}")
+                    return self.info
+            time.sleep(0.02)
+        raise RuntimeError(f"aom-emulator not ready after {self.ready_timeout}s:\n" + self.log_tail())
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+            return None
+        finally:
+            self.log.close()
+
+    def log_tail(self, lines=40):
+        with contextlib.suppress(OSError):
+            text = self.log_path.read_text(errors="replace").splitlines()
+            return "\n".join("    | " + line for line in text[-lines:])
+        return "    | (no log)"
+
+
+def die_with_parent():
+    """In the child before exec: SIGTERM it if this script dies, even by SIGKILL (Linux)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def build_emulator():
+    """`cargo build -p aom-emulator --locked`; returns the path of the binary cargo made."""
+    cmd = [
+        "cargo",
+        "build",
+        "-p",
+        "aom-emulator",
+        "--bin",
+        "aom-emulator",
+        "--locked",
+        "--quiet",
+        "--message-format=json-render-diagnostics",
+    ]
+    out = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, check=True).stdout
+    for line in out.decode().splitlines():
+        with contextlib.suppress(ValueError):
+            msg = json.loads(line)
+            if (
+                msg.get("reason") == "compiler-artifact"
+                and msg.get("target", {}).get("name") == "aom-emulator"
+                and msg.get("executable")
+            ):
+                return Path(msg["executable"])
+    raise RuntimeError("cargo built no aom-emulator executable")
+
+
+# ---------------------------------------------------------------------------------------------
+# SDK clients.
+
+
+def http_config():
+    cfg = HttpConfig.get_default_config()
+    cfg.timeout = (5, 30)
+    cfg.retry_times = 0
+    return cfg
+
+
+def make_client(info, ak=None, sk=None, handler=None, credentials=None):
+    creds = credentials or BasicCredentials(
+        ak if ak is not None else info["ak"],
+        sk if sk is not None else info["sk"],
+        info["project_id"],
+    )
+    builder = (
+        AomClient.new_builder()
+        .with_http_config(http_config())
+        .with_credentials(creds)
+        .with_endpoints([info["url"]])
+    )
+    if handler is not None:
+        builder = builder.with_http_handler(handler)
+    return builder.build()
+
+
+def stale_date_credentials(ak, sk, project_id, minutes):
+    """BasicCredentials that sign correctly, but with an X-Sdk-Date `minutes` in the past (the
+    official signer takes the date from the request when one is present). The client builder
+    accepts only the exact class BasicCredentials, so the instance's signing method is wrapped."""
+    creds = BasicCredentials(ak, sk, project_id)
+    sign = creds.sign_request
+
+    def sign_request(request):
+        stale = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=minutes)
+        request.header_params["X-Sdk-Date"] = stale.strftime("%Y%m%dT%H%M%SZ")
+        return sign(request)
+
+    creds.sign_request = sign_request
+    return creds
+
+
+def tamper_handler(mutate):
+    """An HttpHandler whose request hook runs after the SDK has signed the request."""
+    handler = HttpHandler()
+
+    def hook(**kwargs):
+        request = kwargs["request"]
+        if "Authorization" in request.header_params:
+            mutate(request)
+
+    handler.add_request_handler(hook)
+    return handler
+
+
+# ---------------------------------------------------------------------------------------------
+# The run.
+
+
+class Run:
+    def __init__(self, info, verbose=False):
+        self.info = info
+        self.verbose = verbose
+        self.client = make_client(info)
+        self.passed = 0
+        self.failed = 0
+        self.driven = set()
+        self.s = {}  # state shared between checks
+
+    # -- bookkeeping -----------------------------------------------------------------------
+    def check(self, name, fn, *needs):
+        missing = [n for n in needs if n not in self.s]
+        try:
+            if missing:
+                raise Skip("not run: an earlier check did not provide " + ", ".join(missing))
+            detail = fn()
+        except (CheckFailed, Skip) as e:
+            self.failed += 1
+            print(f"FAIL  {name}: {e}", flush=True)
+            return False
+        except ServiceResponseException as e:
+            self.failed += 1
+            print(
+                f"FAIL  {name}: {type(e).__name__} HTTP {e.status_code} {e.error_code}: "
+                f"{e.error_msg} (request_id {e.request_id})",
+                flush=True,
+            )
+            return False
+        except Exception as e:  # noqa: BLE001 - every surprise is a failed check
+            self.failed += 1
+            print(f"FAIL  {name}: {type(e).__name__}: {e}", flush=True)
+            if self.verbose:
+                traceback.print_exc()
+            return False
+        self.passed += 1
+        print(f"ok    {name}" + (f" ({detail})" if detail else ""), flush=True)
+        return True
+
+    def call(self, operation, method, request, client=None):
+        resp = getattr(client or self.client, method)(request)
+        self.driven.add(operation)
+        return resp
+
+    def admin_state(self):
+        with urllib.request.urlopen(self.info["admin_url"].rstrip("/") + "/state", timeout=10) as r:
+            return json.loads(r.read())
+
+    def poll_detail(self, wf_id, ex_id, timeout=30.0, until=None):
+        """Polls SearchWorkflowExecutionDetail until the execution reaches a final status."""
+        until = until or (lambda d: d.status in FINAL_STATUSES)
+        deadline = time.monotonic() + timeout
+        polls = 0
+        seen = []
+        while True:
+            req = aom_model.SearchWorkflowExecutionDetailRequest(workflow_id=wf_id, execution_id=ex_id)
+            resp = self.call("SearchWorkflowExecutionDetail", "search_workflow_execution_detail", req)
+            check_model(resp, "SearchWorkflowExecutionDetailResponse")
+            polls += 1
+            if not seen or seen[-1] != resp.status:
+                seen.append(resp.status)
+            if until(resp):
+                return resp, polls, seen
+            if time.monotonic() > deadline:
+                raise CheckFailed(f"still {resp.status!r} after {polls} polls in {timeout}s (saw {seen})")
+            time.sleep(0.05)
+
+    # -- jobs, templates, scripts ----------------------------------------------------------
+    def jobs(self):
+        body = aom_model.SearchJobsRequestBody(
+            order_by_column="create_time", sort_order="DESC", page_num=1, page_size=100
+        )
+        resp = self.call(
+            "ListAllJobByName", "list_all_job_by_name", aom_model.ListAllJobByNameRequest(body=body)
+        )
+        check_model(resp, "ListAllJobByNameResponse")
+        expect(resp.elements, "no jobs in the built-in sample data")
+        expect(len(resp.elements) >= 2, f"{len(resp.elements)} job(s), want at least 2")
+        expect(
+            resp.total_elements is not None and resp.total_elements >= len(resp.elements),
+            f"total_elements {resp.total_elements} < {len(resp.elements)} elements",
+        )
+        for job in resp.elements:
+            expect(job.id and job.name, f"job without id or name: {job}")
+            expect_eq(job.project_id, self.info["project_id"], f"job {job.id} project_id")
+        ids = [j.id for j in resp.elements]
+        expect(len(set(ids)) == len(ids), f"duplicate job ids {ids}")
+        self.s["jobs"] = resp.elements
+        return f"{len(resp.elements)} jobs, total_elements {resp.total_elements}"
+
+    def jobs_by_name(self):
+        target = self.s["jobs"][-1]
+        body = aom_model.SearchJobsRequestBody(
+            name=target.name, order_by_column="name", sort_order="ASC"
+        )
+        resp = self.call(
+            "ListAllJobByName", "list_all_job_by_name", aom_model.ListAllJobByNameRequest(body=body)
+        )
+        check_model(resp, "ListAllJobByNameResponse")
+        expect(
+            any(j.id == target.id for j in resp.elements or []),
+            f"searching name {target.name!r} did not return job {target.id}",
+        )
+        expect(
+            all(target.name.lower() in (j.name or "").lower() for j in resp.elements),
+            f"name filter {target.name!r} returned {[j.name for j in resp.elements]}",
+        )
+        names = [j.name for j in resp.elements]
+        expect(names == sorted(names), f"order_by_column=name ASC gave {names}")
+        return f"{len(resp.elements)} match(es) for {target.name!r}"
+
+    def templates_by_job(self):
+        templates = []
+        for job in self.s["jobs"][:2]:
+            body = aom_model.ListTemplateByJobIdRequestBody(
+                order_by_column="create_time", sort_order="DESC", page_num=1, page_size=100
+            )
+            resp = self.call(
+                "ListTemplateByJobId",
+                "list_template_by_job_id",
+                aom_model.ListTemplateByJobIdRequest(job_id=job.id, body=body),
+            )
+            check_model(resp, "ListTemplateByJobIdResponse")
+            expect(resp.elements, f"job {job.id} has no template")
+            expect(
+                resp.total_elements is not None and resp.total_elements >= len(resp.elements),
+                f"total_elements {resp.total_elements} < {len(resp.elements)} elements",
+            )
+            for t in resp.elements:
+                expect(t.id and t.name, f"template without id or name under job {job.id}")
+                expect_eq(t.job_id, job.id, f"template {t.id} job_id")
+            templates += resp.elements
+        self.s["templates"] = templates
+        return f"{len(templates)} templates under 2 jobs"
+
+    def template_by_id(self):
+        listed = self.s["templates"][0]
+        req = aom_model.SearchTemplateByIdRequest(
+            template_id=listed.id, share_type=listed.share_type or "private"
+        )
+        resp = self.call("SearchTemplateById", "search_template_by_id", req)
+        check_model(resp, "SearchTemplateByIdResponse")
+        expect_eq(resp.id, listed.id, "id")
+        expect_eq(resp.name, listed.name, "name")
+        expect_eq(resp.job_id, listed.job_id, "job_id")
+        expect_eq(resp.project_id, self.info["project_id"], "project_id")
+        expect(resp.nodes, "template has no nodes")
+        self.s["template"] = resp
+        return f"{resp.id} {resp.name!r}, {len(resp.nodes)} node(s)"
+
+    def template_unknown(self):
+        req = aom_model.SearchTemplateByIdRequest(template_id="no-such-template", share_type="private")
+        try:
+            self.call("SearchTemplateById?", "search_template_by_id", req)
+        except ClientRequestException as e:
+            expect(e.status_code in (400, 404), f"HTTP {e.status_code}, want 400 or 404")
+            expect(
+                e.error_code and e.error_code != str(e.status_code),
+                f"the SDK found no error_code/error_msg in the body ({e.error_msg!r})",
+            )
+            return f"HTTP {e.status_code} {e.error_code}"
+        raise CheckFailed("an unknown template id was answered with 200")
+
+    def scripts(self):
+        body = aom_model.SearchScriptsRequestBody(
+            is_default="default",
+            script_id=self.s.get("script_id_placeholder", "all"),
+            order_by_column="create_time",
+            sort_order="DESC",
+            page_num=1,
+            page_size=100,
+        )
+        resp = self.call(
+            "ListAllScriptByName",
+            "list_all_script_by_name",
+            aom_model.ListAllScriptByNameRequest(body=body),
+        )
+        check_model(resp, "ListAllScriptByNameResponse")
+        expect(resp.elements and len(resp.elements) >= 2, f"{len(resp.elements or [])} script(s), want >= 2")
+        expect(
+            resp.total_elements is not None and resp.total_elements >= len(resp.elements),
+            f"total_elements {resp.total_elements} < {len(resp.elements)}",
+        )
+        for sc in resp.elements:
+            expect(sc.id and sc.name, f"script without id or name: {sc}")
+            expect(
+                sc.script_language in ("SHELL", "BAT", "PYTHON", "POWER_SHELL"),
+                f"script {sc.id} language {sc.script_language!r}",
+            )
+        self.s["scripts"] = resp.elements
+        return f"{len(resp.elements)} scripts"
+
+    def script_versions(self):
+        total = 0
+        for sc in self.s["scripts"][:2]:
+            body = aom_model.SearchScriptsRequestBody(
+                name=sc.name,
+                is_default="no_default",
+                script_id=sc.id,
+                order_by_column="create_time",
+                sort_order="DESC",
+                page_num=1,
+                page_size=100,
+            )
+            resp = self.call(
+                "ListAllVersionByVersionId",
+                "list_all_version_by_version_id",
+                aom_model.ListAllVersionByVersionIdRequest(body=body),
+            )
+            check_model(resp, "ListAllVersionByVersionIdResponse")
+            expect(
+                resp.elements and len(resp.elements) >= 2,
+                f"script {sc.id}: {len(resp.elements or [])} version(s), want >= 2",
+            )
+            for v in resp.elements:
+                expect_eq(v.script_id, sc.id, "version script_id")
+                expect(v.version_id, f"version without version_id in script {sc.id}")
+                expect(v.content, f"version {v.version_id} has empty content")
+                expect(v.status_desc in (0, 1, 2, 3, None), f"status_desc {v.status_desc!r}")
+            vids = [v.version_id for v in resp.elements]
+            expect(len(set(vids)) == len(vids), f"duplicate version ids {vids}")
+            total += len(resp.elements)
+        return f"{total} versions of 2 scripts"
+
+    # -- workflows ---------------------------------------------------------------------------
+    def workflow_input(self, ecs_ids):
+        return {
+            "project_id": self.info["project_id"],
+            "region_id": "cn-north-4",
+            "get_instances": {
+                "group": "ecs_instance",
+                "type": "manual",
+                "ecs_id_list": json.dumps(ecs_ids),
+                "ecs_instance_status": None,
+                "ecs_instance_tags": None,
+                "vpc_id": None,
+                "subnet_id": None,
+            },
+            "rate_control": {"group": "rate_control", "max": "10", "timeDelay": "0"},
+            "approve": {"group": "approve", "need_approve": "false", "topic_selected": None},
+        }
+
+    def create_workflow(self, key, name, wf_type, ecs_ids, extra_input=None):
+        tpl = self.s["template"]
+        inp = self.workflow_input(ecs_ids)
+        inp.update(extra_input or {})
+        body = aom_model.WorkflowRequestBody(
+            name=name,
+            type=wf_type,
+            description=f"conformance run, huaweicloudsdkaom {SDK_VERSION}",
+            tags={"suite": "conformance"},
+            template_name="CMS::ECS::BulkyRunScript",
+            template_id=tpl.id,
+            input=inp,
+            job_id=tpl.job_id,
+            task_type="script",
+        )
+        resp = self.call("CreateWorkflow", "create_workflow", aom_model.CreateWorkflowRequest(body=body))
+        check_model(resp, "CreateWorkflowResponse")
+        expect(resp.id, "no id")
+        expect_eq(resp.name, name, "name")
+        expect_eq(resp.type, wf_type, "type")
+        expect_eq(resp.template_id, tpl.id, "template_id")
+        expect_eq(resp.task_type, "script", "task_type")
+        expect_eq((resp.tags or {}).get("suite"), "conformance", "tags.suite")
+        got_ids = ((resp.input or {}).get("get_instances") or {}).get("ecs_id_list")
+        expect_eq(got_ids, json.dumps(ecs_ids), "input.get_instances.ecs_id_list (round trip)")
+        self.s[key] = resp
+        return f"{resp.id}"
+
+    def create_invalid_workflow(self):
+        body = aom_model.WorkflowRequestBody(
+            name="bad name with spaces!",
+            type="sometimes",
+            template_id=self.s["template"].id,
+            input={},
+            task_type="script",
+        )
+        try:
+            self.call("CreateWorkflow?", "create_workflow", aom_model.CreateWorkflowRequest(body=body))
+        except ClientRequestException as e:
+            expect_eq(e.status_code, 400, "HTTP status")
+            expect(
+                e.error_code and e.error_code != "400",
+                f"the SDK found no error_code/error_msg in the body ({e.error_msg!r})",
+            )
+            expect(
+                "type" in (e.error_msg or "") or "name" in (e.error_msg or ""),
+                f"error_msg names no field: {e.error_msg!r}",
+            )
+            return f"{e.error_code}: {e.error_msg}"
+        raise CheckFailed("an invalid workflow was accepted")
+
+    def list_workflows(self):
+        made = [self.s[k] for k in ("wf_ok", "wf_mixed", "wf_cron", "wf_stop") if k in self.s]
+        body = aom_model.WorkflowQueryParam(
+            sort_field="create_time", sort_type="DESC", page=1, size=100
+        )
+        resp = self.call("ListWorkflow", "list_workflow", aom_model.ListWorkflowRequest(body=body))
+        check_model(resp, "ListWorkflowResponse")
+        listed = {w.id: w for w in resp.elements or []}
+        for w in made:
+            expect(w.id in listed, f"workflow {w.id} ({w.name}) missing from ListWorkflow")
+            expect_eq(listed[w.id].name, w.name, f"workflow {w.id} name")
+        expect(
+            resp.total_elements is not None and resp.total_elements >= len(made),
+            f"total_elements {resp.total_elements}, want >= {len(made)}",
+        )
+        # search and paging
+        target = made[0]
+        body = aom_model.WorkflowQueryParam(
+            search=target.name, sort_field="create_time", sort_type="ASC", page=1, size=1
+        )
+        resp2 = self.call("ListWorkflow", "list_workflow", aom_model.ListWorkflowRequest(body=body))
+        check_model(resp2, "ListWorkflowResponse")
+        expect_eq([w.id for w in resp2.elements or []], [target.id], f"search {target.name!r} size 1")
+        expect_eq(resp2.total_elements, 1, "total_elements of the search")
+        return f"{len(resp.elements)} listed, total_elements {resp.total_elements}; search found 1"
+
+    def trigger(self):
+        wf = self.s["wf_cron"]
+        out = []
+        for action in ("enable", "disable"):
+            req = aom_model.UpdateWorkflowTriggerStatusRequest(workflow_id=wf.id, action=action)
+            resp = self.call("UpdateWorkflowTriggerStatus", "update_workflow_trigger_status", req)
+            expect(type(resp).__name__ == "UpdateWorkflowTriggerStatusResponse", type(resp).__name__)
+            expect_eq(resp.status_code, 200, "HTTP status")
+            raw = resp.raw_content.decode("utf-8")
+            expect(raw.strip(), "empty body")
+            expect(isinstance(resp.body, str), f"body decoded as {type(resp.body).__name__}")
+            expect_eq(resp.body, raw, "SDK body vs raw text")
+            out.append(f"{action}: {raw!r}")
+        return "; ".join(out)
+
+    def trigger_bad_action(self):
+        wf = self.s["wf_cron"]
+        req = aom_model.UpdateWorkflowTriggerStatusRequest(workflow_id=wf.id, action="toggle")
+        try:
+            self.call("UpdateWorkflowTriggerStatus?", "update_workflow_trigger_status", req)
+        except ClientRequestException as e:
+            expect_eq(e.status_code, 400, "HTTP status")
+            return f"{e.error_code}: {e.error_msg}"
+        raise CheckFailed("action=toggle was accepted")
+
+    # -- executions --------------------------------------------------------------------------
+    def execute(self, wf_key, ex_key):
+        wf = self.s[wf_key]
+        req = aom_model.ExecuteWorkflowRequest(workflow_id=wf.id)
+        resp = self.call("ExecuteWorkflow", "execute_workflow", req)
+        check_model(resp, "ExecuteWorkflowResponse")
+        expect(resp.execution_id, "no execution_id")
+        self.s[ex_key] = resp.execution_id
+        return resp.execution_id
+
+    def run_to_completion(self, wf_key, ex_key, want_status, hosts_ok, hosts_fail):
+        wf = self.s[wf_key]
+        ex_id = self.s[ex_key]
+        started = time.monotonic()
+        resp, polls, seen = self.poll_detail(wf.id, ex_id)
+        took = time.monotonic() - started
+        expect_eq(resp.workflow_id, wf.id, "workflow_id")
+        expect_eq(resp.execution_id, ex_id, "execution_id")
+        expect_eq(resp.project_id, self.info["project_id"], "project_id")
+        expect_eq(resp.status, want_status, "final status")
+        expect(resp.begin_time and resp.end_time, f"begin/end time {resp.begin_time}/{resp.end_time}")
+        expect(resp.end_time >= resp.begin_time, f"end_time {resp.end_time} < begin_time {resp.begin_time}")
+        nodes = resp.execution_result_list or []
+        expect(nodes, "empty execution_result_list")
+        all_ok, all_fail = set(), set()
+        for node in nodes:
+            expect(node.node_id, "node without node_id")
+            expect(node.status in KNOWN_STATUSES, f"node {node.node_id} status {node.status!r}")
+            out = node.output
+            expect(isinstance(out, dict), f"node {node.node_id} output is {type(out).__name__}")
+            for bucket in HOST_BUCKETS:
+                expect(
+                    isinstance(out.get(bucket), list),
+                    f"node {node.node_id} output.{bucket} is {type(out.get(bucket)).__name__}, want a list",
+                )
+            expect(
+                not out["in_execution"],
+                f"node {node.node_id} still has hosts in_execution after the run ended",
+            )
+            for host in out["success"]:
+                expect_eq(str(host.get("exit_code")), "0", f"exit_code of successful host {host.get('id')}")
+                all_ok.add(host.get("id"))
+            for host in out["fail"]:
+                expect(
+                    str(host.get("exit_code")) != "0" or host.get("error_msg"),
+                    f"failed host {host.get('id')} has exit_code 0 and no error_msg",
+                )
+                all_fail.add(host.get("id"))
+            for host in out["success"] + out["fail"]:
+                for key in ("id", "exit_code", "log", "execute_time"):
+                    expect(key in host, f"host result in node {node.node_id} lacks {key!r}: {host}")
+                expect(
+                    isinstance(host.get("exit_code"), str),
+                    f"exit_code {host.get('exit_code')!r} is not text (the docs carry it as a string)",
+                )
+        first = nodes[0].output
+        expect_eq(sorted(h.get("id") for h in first["success"]), sorted(hosts_ok), "first node's success hosts")
+        expect_eq(sorted(h.get("id") for h in first["fail"]), sorted(hosts_fail), "first node's fail hosts")
+        self.s[ex_key + "_detail"] = resp
+        return (
+            f"{want_status} after {polls} polls, {took:.2f}s; statuses {seen}; {len(nodes)} node(s); "
+            f"hosts ok {len(all_ok)}, fail {len(all_fail)}"
+        )
+
+    def unknown_host_error(self):
+        detail = self.s["ex_mixed_detail"]
+        fails = detail.execution_result_list[0].output["fail"]
+        ghost = [h for h in fails if h.get("id") == self.s["ghost_id"]]
+        expect(ghost, f"{self.s['ghost_id']} not in the fail list")
+        msg = ghost[0].get("error_msg") or ghost[0].get("log") or ""
+        expect(msg.strip(), "no error text for a host the inventory lacks")
+        return repr(msg[:80])
+
+    def list_executions(self):
+        wf = self.s["wf_ok"]
+        req = aom_model.ListWorkflowExecutionsRequest(workflow_id=wf.id, x_enterprise_project_id="0")
+        resp = self.call("ListWorkflowExecutions", "list_workflow_executions", req)
+        data = check_model(resp, "ListWorkflowExecutionsResponse")
+        expect(isinstance(data, list), f"answer is a JSON {type(data).__name__}, want a bare array")
+        expect(isinstance(resp.body, list), f"SDK body is {type(resp.body).__name__}")
+        briefs = {b.execution_id: b for b in resp.body}
+        expect(self.s["ex_ok"] in briefs, f"execution {self.s['ex_ok']} missing from {list(briefs)}")
+        b = briefs[self.s["ex_ok"]]
+        expect_eq(b.workflow_id, wf.id, "workflow_id")
+        expect_eq(b.status, "success", "status")
+        expect(b.execution_result_list, "brief has no execution_result_list")
+        expect_eq(len(resp.body), self.s["runs_ok"], "number of executions of the workflow")
+        return f"{len(resp.body)} execution(s)"
+
+    def operation(self):
+        wf = self.s["wf_mixed"]
+        ex_id = self.s["ex_mixed"]
+        node = self.s["ex_mixed_detail"].execution_result_list[0].node_id
+        req = aom_model.StartPausingWorkflowExecutionsRequest(
+            workflow_id=wf.id, execution_id=ex_id, action="restart", node_id=node
+        )
+        resp = self.call("StartPausingWorkflowExecutions", "start_pausing_workflow_executions", req)
+        check_model(resp, "StartPausingWorkflowExecutionsResponse")
+        raw = raw_json(resp)
+        expect(isinstance(raw, dict) and "result" in raw, f"answer {raw!r} has no 'result'")
+        # The restarted node runs again and the execution ends again.
+        after, polls, seen = self.poll_detail(wf.id, ex_id)
+        expect(after.status in FINAL_STATUSES, f"status after restart {after.status!r}")
+        return f"restart {node}: result {json.dumps(resp.result, default=str)[:60]}; then {seen}"
+
+    def operation_bad_action(self):
+        wf = self.s["wf_mixed"]
+        req = aom_model.StartPausingWorkflowExecutionsRequest(
+            workflow_id=wf.id, execution_id=self.s["ex_mixed"], action="explode", node_id="x"
+        )
+        try:
+            self.call("StartPausingWorkflowExecutions?", "start_pausing_workflow_executions", req)
+        except ClientRequestException as e:
+            expect_eq(e.status_code, 400, "HTTP status")
+            return f"{e.error_code}: {e.error_msg}"
+        raise CheckFailed("action=explode was accepted")
+
+    def stop(self):
+        wf = self.s["wf_stop"]
+        ex_id = self.s["ex_stop"]
+        req = aom_model.StopExecutionRequest(workflow_id=wf.id, execution_id=ex_id)
+        resp = self.call("StopExecution", "stop_execution", req)
+        expect(type(resp).__name__ == "StopExecutionResponse", type(resp).__name__)
+        expect_eq(resp.status_code, 200, "HTTP status")
+        raw = resp.raw_content.decode("utf-8")
+        expect(isinstance(resp.body, str), f"body decoded as {type(resp.body).__name__}")
+        expect_eq(resp.body, raw, "SDK body vs raw text")
+        after, polls, seen = self.poll_detail(wf.id, ex_id)
+        expect(
+            after.status in ("cancel", "fail"),
+            f"status after terminate {after.status!r}, want cancel",
+        )
+        return f"body {raw!r}; then {seen}"
+
+    def execute_unknown(self):
+        req = aom_model.ExecuteWorkflowRequest(workflow_id="no-such-workflow")
+        try:
+            self.call("ExecuteWorkflow?", "execute_workflow", req)
+        except ClientRequestException as e:
+            expect(e.status_code in (400, 404), f"HTTP {e.status_code}, want 404")
+            expect(
+                e.error_code and e.error_code != str(e.status_code),
+                f"the SDK found no error_code/error_msg in the body ({e.error_msg!r})",
+            )
+            expect(e.request_id, "no X-Request-Id on the error")
+            return f"HTTP {e.status_code} {e.error_code}"
+        raise CheckFailed("an unknown workflow was executed")
+
+    def admin_counts(self):
+        state = self.admin_state()
+        text = json.dumps(state)
+        for wf_key, runs_key in (("wf_ok", "runs_ok"), ("wf_mixed", None), ("wf_stop", None)):
+            expect(self.s[wf_key].id in text, f"admin state does not mention {self.s[wf_key].id}")
+        return f"keys {sorted(state)[:6]}"
+
+    # -- gateway -------------------------------------------------------------------------------
+    def expect_401(self, client, what, reason_part=None, call=None):
+        call = call or (
+            lambda c: c.list_all_job_by_name(
+                aom_model.ListAllJobByNameRequest(
+                    body=aom_model.SearchJobsRequestBody(order_by_column="name", sort_order="ASC")
+                )
+            )
+        )
+        try:
+            call(client)
+        except ClientRequestException as e:
+            expect_eq(e.status_code, 401, f"{what}: HTTP status")
+            expect(
+                e.error_code in ("APIGW.0301", "APIG.0301"),
+                f"{what}: error_code {e.error_code!r}, want APIGW.0301",
+            )
+            expect(
+                (e.error_msg or "").startswith("Incorrect IAM authentication information"),
+                f"{what}: error_msg {e.error_msg!r}",
+            )
+            if reason_part:
+                expect(reason_part in e.error_msg, f"{what}: error_msg {e.error_msg!r} lacks {reason_part!r}")
+            expect(e.request_id, f"{what}: the SDK saw no X-Request-Id")
+            self.still_works(what)
+            return f"401 {e.error_code}: {e.error_msg!r}, request_id {e.request_id}"
+        raise CheckFailed(f"{what}: the request was accepted")
+
+    def still_works(self, after):
+        """A correctly signed call right after a refusal succeeds (one failure locks nothing)."""
+        try:
+            self.client.list_all_job_by_name(
+                aom_model.ListAllJobByNameRequest(
+                    body=aom_model.SearchJobsRequestBody(order_by_column="name", sort_order="ASC")
+                )
+            )
+        except ServiceResponseException as e:
+            raise CheckFailed(
+                f"a good request after '{after}' was refused: HTTP {e.status_code} {e.error_code} {e.error_msg}"
+            ) from None
+
+    def wrong_sk(self):
+        client = make_client(self.info, sk=self.info["sk"] + "x")
+        return self.expect_401(client, "wrong SK", "verify aksk signature fail")
+
+    def unknown_ak(self):
+        client = make_client(self.info, ak="CONFORMANCEUNKNOWNAK0")
+        return self.expect_401(client, "unknown AK", "ak not exist")
+
+    def stale_date(self):
+        creds = stale_date_credentials(self.info["ak"], self.info["sk"], self.info["project_id"], 20)
+        return self.expect_401(make_client(self.info, credentials=creds), "X-Sdk-Date 20 minutes old")
+
+    def tampered_path(self):
+        templates = self.s["templates"]
+        other = next((t for t in templates if t.id != templates[0].id), None)
+        expect(other, "need two templates")
+
+        def mutate(request):
+            request.uri = request.uri.replace(templates[0].id, other.id)
+
+        client = make_client(self.info, handler=tamper_handler(mutate))
+        return self.expect_401(
+            client,
+            "path changed after signing",
+            "verify aksk signature fail",
+            call=lambda c: c.search_template_by_id(
+                aom_model.SearchTemplateByIdRequest(
+                    template_id=templates[0].id, share_type=templates[0].share_type or "private"
+                )
+            ),
+        )
+
+    def tampered_query(self):
+        wf = self.s["wf_cron"]
+
+        def mutate(request):
+            request.uri = request.uri.replace("action=disable", "action=enable")
+
+        client = make_client(self.info, handler=tamper_handler(mutate))
+        return self.expect_401(
+            client,
+            "query changed after signing",
+            "verify aksk signature fail",
+            call=lambda c: c.update_workflow_trigger_status(
+                aom_model.UpdateWorkflowTriggerStatusRequest(workflow_id=wf.id, action="disable")
+            ),
+        )
+
+    def tampered_header(self):
+        def mutate(request):
+            for key in list(request.header_params):
+                if key.lower() == "x-project-id":
+                    request.header_params[key] = "f" * 32
+
+        client = make_client(self.info, handler=tamper_handler(mutate))
+        return self.expect_401(client, "signed X-Project-Id header changed", "verify aksk signature fail")
+
+    def tampered_body(self):
+        def mutate(request):
+            body = json.loads(request.body)
+            body["sort_order"] = "DESC"
+            request.body = json.dumps(body).encode()
+
+        client = make_client(self.info, handler=tamper_handler(mutate))
+        return self.expect_401(client, "body changed after signing", "verify aksk signature fail")
+
+    def unsigned(self):
+        url = f"{self.info['url'].rstrip('/')}/v1/{self.info['project_id']}/cms/job/list"
+        r = requests.post(
+            url,
+            json={"order_by_column": "name", "sort_order": "ASC"},
+            timeout=10,
+            proxies={"http": None, "https": None},
+        )
+        expect_eq(r.status_code, 401, "HTTP status")
+        body = r.json()
+        expect(body.get("error_code") in ("APIGW.0301", "APIG.0301"), f"body {body}")
+        expect(body.get("request_id"), f"no request_id in {body}")
+        expect_eq(r.headers.get("X-Request-Id"), body.get("request_id"), "X-Request-Id header vs body")
+        return f"{body.get('error_msg')!r}"
+
+    def unknown_api(self):
+        try:
+            self.client.call_api(
+                resource_path="/v1/{project_id}/cms/no-such-api",
+                method="GET",
+                path_params={},
+                query_params=[],
+                header_params={"Content-Type": "application/json"},
+                response_type="object",
+            )
+        except ClientRequestException as e:
+            expect_eq(e.status_code, 404, "HTTP status")
+            expect_eq(e.error_code, "APIGW.0101", "error_code")
+            return f"{e.error_code}: {e.error_msg!r}"
+        raise CheckFailed("an unknown API answered 2xx")
+
+    # -- the whole sequence ------------------------------------------------------------------
+    def hosts(self):
+        """Host ids to target: from the admin state if it lists the inventory."""
+        state = self.admin_state()
+        inv = state.get("hosts") or state.get("inventory") or state.get("ecs") or []
+        ids = [h["id"] if isinstance(h, dict) else h for h in inv]
+        return ids
+
+    def run(self):
+        c = self.check
+        suffix = uuid.uuid4().hex[:8]
+
+        c("ListAllJobByName: sample jobs parse into Job models", self.jobs)
+        c("ListAllJobByName: name filter and sort", self.jobs_by_name, "jobs")
+        c("ListTemplateByJobId: templates of two jobs", self.templates_by_job, "jobs")
+        c("SearchTemplateById: round-trips a listed template", self.template_by_id, "templates")
+        c("SearchTemplateById: unknown id is a 4xx the SDK decodes", self.template_unknown)
+        c("ListAllScriptByName: sample scripts", self.scripts)
+        c("ListAllVersionByVersionId: versions of two scripts", self.script_versions, "scripts")
+
+        hosts = self.hosts()
+        self.s["hosts"] = hosts
+        ok_hosts = hosts[:3]
+        fail_host = hosts[3] if len(hosts) > 3 else None
+        self.s["ghost_id"] = "i-conformance-no-such-host"
+        mixed_targets = [hosts[4], fail_host, self.s["ghost_id"]] if len(hosts) > 4 else []
+
+        c(
+            "CreateWorkflow: manual workflow over 3 hosts",
+            lambda: self.create_workflow("wf_ok", f"conformance_ok_{suffix}", "manual", ok_hosts),
+            "template",
+        )
+        c(
+            "CreateWorkflow: workflow with a failing and an unknown host",
+            lambda: self.create_workflow(
+                "wf_mixed",
+                f"conformance_mixed_{suffix}",
+                "manual",
+                mixed_targets,
+                self.fail_input([fail_host]),
+            ),
+            "template",
+        )
+        c(
+            "CreateWorkflow: cron workflow",
+            lambda: self.create_workflow(
+                "wf_cron",
+                f"conformance_cron_{suffix}",
+                "cron",
+                ok_hosts[:1],
+                {
+                    "trigger": {
+                        "group": "trigger",
+                        "policy": "periodic",
+                        "scheduled_time": "03:00:00",
+                        "time_zone": "Asia/Shanghai",
+                        "period": "[1,2,3,4,5]",
+                        "cron": None,
+                    }
+                },
+            ),
+            "template",
+        )
+        c(
+            "CreateWorkflow: workflow to terminate",
+            lambda: self.create_workflow("wf_stop", f"conformance_stop_{suffix}", "manual", hosts[:8]),
+            "template",
+        )
+        c("CreateWorkflow: invalid body is a 400 naming the field", self.create_invalid_workflow, "template")
+        c("ListWorkflow: created workflows, search and paging", self.list_workflows, "wf_ok")
+
+        c("ExecuteWorkflow: start the terminate target", lambda: self.execute("wf_stop", "ex_stop"), "wf_stop")
+        c("StopExecution: raw-text answer, execution ends cancelled", self.stop, "ex_stop")
+
+        c("ExecuteWorkflow: all-success workflow", lambda: self.execute("wf_ok", "ex_ok"), "wf_ok")
+        self.s["runs_ok"] = 1
+        c(
+            "SearchWorkflowExecutionDetail: polled to success, per-host results",
+            lambda: self.run_to_completion("wf_ok", "ex_ok", "success", ok_hosts, []),
+            "ex_ok",
+        )
+        c("ListWorkflowExecutions: bare array with the finished run", self.list_executions, "ex_ok_detail")
+
+        c("ExecuteWorkflow: mixed workflow", lambda: self.execute("wf_mixed", "ex_mixed"), "wf_mixed")
+        c(
+            "SearchWorkflowExecutionDetail: polled to fail, failed and unknown hosts listed",
+            lambda: self.run_to_completion(
+                "wf_mixed", "ex_mixed", "fail", [hosts[4]], [fail_host, self.s["ghost_id"]]
+            ),
+            "ex_mixed",
+        )
+        c("Host the inventory lacks fails with an error text", self.unknown_host_error, "ex_mixed_detail")
+        c("StartPausingWorkflowExecutions: restart the failed node", self.operation, "ex_mixed_detail")
+        c("StartPausingWorkflowExecutions: unknown action is a 400", self.operation_bad_action, "ex_mixed")
+        c("UpdateWorkflowTriggerStatus: enable/disable, raw-text answers", self.trigger, "wf_cron")
+        c("UpdateWorkflowTriggerStatus: unknown action is a 400", self.trigger_bad_action, "wf_cron")
+        c("ExecuteWorkflow: unknown workflow is a 4xx with X-Request-Id", self.execute_unknown)
+        c("Admin state reports the workflows run", self.admin_counts, "wf_ok", "wf_mixed", "wf_stop")
+
+        c("Gateway: wrong SK is 401 APIGW.0301", self.wrong_sk)
+        c("Gateway: unknown AK is 401 APIGW.0301", self.unknown_ak)
+        c("Gateway: stale X-Sdk-Date is 401 APIGW.0301", self.stale_date)
+        c("Gateway: path changed after signing is 401 APIGW.0301", self.tampered_path, "templates")
+        c("Gateway: query changed after signing is 401 APIGW.0301", self.tampered_query, "wf_cron")
+        c("Gateway: signed header changed after signing is 401 APIGW.0301", self.tampered_header)
+        c("Gateway: body changed after signing is 401 APIGW.0301", self.tampered_body)
+        c("Gateway: unsigned request is 401 with matching X-Request-Id", self.unsigned)
+        c("Gateway: unknown API is 404 APIGW.0101", self.unknown_api)
+
+        missing = [op for op in OPERATIONS if op not in self.driven]
+        c(
+            "All 13 operations driven through AomClient",
+            lambda: expect(not missing, f"never called: {missing}") or f"{len(OPERATIONS)} operations",
+        )
+
+    def fail_input(self, hosts):
+        return {"emulator": {"fail_hosts": json.dumps([h for h in hosts if h])}}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--binary", type=Path, help="aom-emulator binary (default: cargo build it)")
+    ap.add_argument("--time-scale", default="600", help="passed to the emulator (default 600)")
+    ap.add_argument("--seed", default="7", help="passed to the emulator (default 7)")
+    ap.add_argument("--ready-timeout", type=float, default=30.0)
+    ap.add_argument("--deadline", type=int, default=300, help="seconds for the run after the build")
+    ap.add_argument("-v", "--verbose", action="store_true", help="tracebacks for failed checks")
+    args = ap.parse_args()
+
+    def on_signal(signum, _frame):
+        raise SystemExit(f"conformance: stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    binary = args.binary or build_emulator()
+    signal.signal(signal.SIGALRM, lambda *_: on_signal("SIGALRM (--deadline)", None))
+    signal.alarm(args.deadline)
+    with tempfile.TemporaryDirectory(prefix="aom-conformance-") as tmp:
+        emu = Emulator(
+            binary,
+            ["--time-scale", args.time_scale, "--seed", args.seed],
+            tmp,
+            args.ready_timeout,
+        )
+        run = None
+        started = time.monotonic()
+        try:
+            info = emu.start()
+            print(
+                f"aom-emulator {binary.name} ready at {info['url']} in {time.monotonic() - started:.2f}s; "
+                f"huaweicloudsdkaom {SDK_VERSION}",
+                flush=True,
+            )
+            run = Run(info, verbose=args.verbose)
+            run.run()
+        except BaseException as e:  # noqa: BLE001
+            print(f"FAIL  conformance run aborted: {type(e).__name__}: {e}", flush=True)
+            if args.verbose:
+                traceback.print_exc()
+            if run is None:
+                run = argparse.Namespace(passed=0, failed=0)
+            run.failed += 1
+        finally:
+            code = emu.stop()
+            signal.alarm(0)
+        if code not in (0, None) and code != -signal.SIGTERM:
+            print(f"FAIL  aom-emulator exited with status {code} on SIGTERM", flush=True)
+            run.failed += 1
+        if run.failed:
+            print("emulator log (tail):\n" + emu.log_tail(), flush=True)
+    print(f"{run.passed} passed, {run.failed} failed", flush=True)
+    return 1 if run.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -94,6 +94,8 @@ pub enum OnFailure {
 pub struct SimOptions {
     /// Host ids that fail their first `fail_attempts` attempts of every task node.
     pub fail_hosts: BTreeSet<String>,
+    /// The nodes on which `fail_hosts` fail (`None`: every task node).
+    pub fail_nodes: Option<BTreeSet<String>>,
     /// How many attempts the `fail_hosts` fail (default 1: a restart succeeds).
     pub fail_attempts: u32,
     /// Probability that a host fails an attempt.

@@ -30,7 +30,8 @@
 //!
 //! | key | type | meaning |
 //! |---|---|---|
-//! | `fail_hosts` | array of host ids (or a JSON array in a string) | these hosts fail every task node... |
+//! | `fail_hosts` | array of host ids (or a JSON array in a string) | these hosts fail every task node (or those of `fail_nodes`)... |
+//! | `fail_nodes` | array of node ids | ...only these nodes (default: every task node)... |
 //! | `fail_attempts` | integer 0-1000, default 1 | ...on its first `fail_attempts` attempts (so by default a `restart` succeeds; 1000 means "always") |
 //! | `failure_rate` | number 0-1 | probability that a host fails a node attempt (seeded; default: the emulator's `--failure-rate`, normally 0) |
 //! | `host_seconds` | number, or `[low, high]` | simulated seconds a node runs on one host (default 20-90) |
@@ -203,6 +204,9 @@ fn emulator_group(
             "fail_hosts" => {
                 sim.fail_hosts = id_list(value, &field)?.into_iter().collect::<BTreeSet<_>>();
             }
+            "fail_nodes" => {
+                sim.fail_nodes = Some(id_list(value, &field)?.into_iter().collect());
+            }
             "fail_attempts" => {
                 sim.fail_attempts = number(value, &field, 0.0, 1000.0)? as u32;
             }
@@ -237,8 +241,8 @@ fn emulator_group(
             _ => {
                 return Err(ApiError::field(
                     &field,
-                    "unknown key (known: fail_hosts, fail_attempts, failure_rate, host_seconds, \
-                     on_failure, nodes)",
+                    "unknown key (known: fail_hosts, fail_nodes, fail_attempts, failure_rate, \
+                     host_seconds, on_failure, nodes)",
                 ));
             }
         }

@@ -179,7 +179,12 @@ fn plan_host(
     let (low, high) = sim.host_ms.unwrap_or(DEFAULT_HOST_MS);
     let duration = rng.range(low, high);
     let id = target.id();
-    let forced = sim.fail_hosts.contains(id) && key.attempt < sim.fail_attempts;
+    let forced = sim.fail_hosts.contains(id)
+        && key.attempt < sim.fail_attempts
+        && sim
+            .fail_nodes
+            .as_ref()
+            .is_none_or(|nodes| nodes.contains(&node.id));
     let success = !(forced || roll < sim.failure_rate);
     let exit_code = if success {
         "0".to_owned()

@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 import traceback
-import urllib.error
 import urllib.request
 import uuid
 import warnings
@@ -215,8 +214,14 @@ class Emulator:
         raise RuntimeError(f"aom-emulator not ready after {self.ready_timeout}s:\n" + self.log_tail())
 
     def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return self.proc.returncode if self.proc else None
+        """SIGTERM, then SIGKILL after 10 s. Returns the exit status of a graceful stop, or None
+        when the emulator was not running any more (its checks have failed already) or had to
+        be killed."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is not None:
+            self.log.close()
+            return None
         self.proc.send_signal(signal.SIGTERM)
         try:
             return self.proc.wait(timeout=10)
@@ -422,9 +427,7 @@ class Run:
 
     def jobs_by_name(self):
         target = self.s["jobs"][-1]
-        body = aom_model.SearchJobsRequestBody(
-            name=target.name, order_by_column="name", sort_order="ASC"
-        )
+        body = aom_model.SearchJobsRequestBody(name=target.name, order_by_column="name", sort_order="ASC")
         resp = self.call(
             "ListAllJobByName", "list_all_job_by_name", aom_model.ListAllJobByNameRequest(body=body)
         )
@@ -708,8 +711,27 @@ class Run:
             expect(raw.strip(), "empty body")
             expect(isinstance(resp.body, str), f"body decoded as {type(resp.body).__name__}")
             expect_eq(resp.body, raw, "SDK body vs raw text")
+            listed = self.find_workflow(wf)
+            expect_eq(listed.trigger_status, action, f"trigger_status in ListWorkflow after {action}")
             out.append(f"{action}: {raw!r}")
-        return "; ".join(out)
+        return "; ".join(out) + "; ListWorkflow shows trigger_status"
+
+    def find_workflow(self, wf):
+        body = aom_model.WorkflowQueryParam(search=wf.name, sort_field="create_time", sort_type="ASC")
+        resp = self.call("ListWorkflow", "list_workflow", aom_model.ListWorkflowRequest(body=body))
+        check_model(resp, "ListWorkflowResponse")
+        found = [w for w in resp.elements or [] if w.id == wf.id]
+        expect(found, f"ListWorkflow search {wf.name!r} does not find {wf.id}")
+        return found[0]
+
+    def workflow_after_runs(self):
+        listed = self.find_workflow(self.s["wf_ok"])
+        expect_eq(listed.last_execution_id, self.s["ex_ok2"], "last_execution_id")
+        expect_eq(listed.status, "success", "status (of its last execution)")
+        detail = self.s["ex_ok2_detail"]
+        expect_eq(listed.last_execution_start_time, detail.begin_time, "last_execution_start_time")
+        expect_eq(listed.last_execution_end_time, detail.end_time, "last_execution_end_time")
+        return f"last_execution_id {listed.last_execution_id}, status {listed.status}"
 
     def trigger_bad_action(self):
         wf = self.s["wf_cron"]
@@ -741,7 +763,9 @@ class Run:
         expect(resp.begin_time, "no begin_time")
         if final:
             expect(resp.end_time, f"no end_time on a {resp.status} execution")
-            expect(resp.end_time >= resp.begin_time, f"end_time {resp.end_time} < begin_time {resp.begin_time}")
+            expect(
+                resp.end_time >= resp.begin_time, f"end_time {resp.end_time} < begin_time {resp.begin_time}"
+            )
         nodes = resp.execution_result_list or []
         expect(nodes, "empty execution_result_list")
         for node in nodes:
@@ -760,7 +784,7 @@ class Run:
                     for key in ("exit_code", "execute_time", "start_time", "code"):
                         expect(
                             host.get(key) is None or isinstance(host[key], str),
-                            f"{bucket} host {host['id']} {key} {host[key]!r} is not text (the docs carry it as a string)",
+                            f"{bucket} host {host['id']} {key} {host[key]!r} is not text (as in the docs)",
                         )
             if final:
                 expect(not out["in_execution"], f"node {node.node_id} has hosts in_execution after the end")
@@ -791,10 +815,13 @@ class Run:
             expect_eq(self.bucket_ids(node, "success"), targets, f"node {node.node_id} success hosts")
             expect_eq(self.bucket_ids(node, "fail"), [], f"node {node.node_id} fail hosts")
             expect(node.begin_time and node.end_time, f"node {node.node_id} begin/end time")
-        for a, b in zip(nodes, nodes[1:]):
+        for a, b in zip(nodes, nodes[1:], strict=False):
             expect(b.begin_time >= a.end_time, f"node {b.node_id} began before {a.node_id} ended")
         self.s[ex_key + "_detail"] = resp
-        return f"success after {polls} polls in {took:.2f}s, statuses {seen}; {len(nodes)} nodes x {len(targets)} hosts"
+        return (
+            f"success after {polls} polls in {took:.2f}s, statuses {seen}; "
+            f"{len(nodes)} nodes x {len(targets)} hosts"
+        )
 
     def run_mixed(self):
         wf = self.s["wf_mixed"]
@@ -995,7 +1022,8 @@ class Run:
             )
         except ServiceResponseException as e:
             raise CheckFailed(
-                f"a good request after '{after}' was refused: HTTP {e.status_code} {e.error_code} {e.error_msg}"
+                f"a good request after '{after}' was refused: "
+                f"HTTP {e.status_code} {e.error_code} {e.error_msg}"
             ) from None
 
     def wrong_sk(self):
@@ -1183,7 +1211,11 @@ class Run:
             ),
             *need,
         )
-        c("CreateWorkflow: invalid type is a 400 naming the field", self.create_invalid_workflow, "tpl_single")
+        c(
+            "CreateWorkflow: invalid type is a 400 naming the field",
+            self.create_invalid_workflow,
+            "tpl_single",
+        )
         c("ListWorkflow: all created, search, paging", self.list_workflows, *WORKFLOWS)
 
         c("ExecuteWorkflow: all-success workflow", lambda: self.execute("wf_ok", "ex_ok"), "wf_ok")
@@ -1201,6 +1233,8 @@ class Run:
             "ex_ok2_detail",
         )
 
+        c("ListWorkflow: last execution of the workflow", self.workflow_after_runs, "ex_ok2_detail")
+
         c("ExecuteWorkflow: mixed workflow", lambda: self.execute("wf_mixed", "ex_mixed"), "wf_mixed")
         c(
             "SearchWorkflowExecutionDetail: polled to fail, per-host errors",
@@ -1210,10 +1244,22 @@ class Run:
         c("StartPausingWorkflowExecutions: restart the failed node", self.restart, "mixed_detail")
         c("StartPausingWorkflowExecutions: unknown action is a 400", self.operation_bad_action, "ex_mixed")
 
-        c("ExecuteWorkflow: workflow whose node ignores errors", lambda: self.execute("wf_lenient", "ex_lenient"), "wf_lenient")
-        c("SearchWorkflowExecutionDetail: ignore_error node, as in the docs' example", self.run_lenient, "ex_lenient")
+        c(
+            "ExecuteWorkflow: workflow whose node ignores errors",
+            lambda: self.execute("wf_lenient", "ex_lenient"),
+            "wf_lenient",
+        )
+        c(
+            "SearchWorkflowExecutionDetail: ignore_error node, as in the docs' example",
+            self.run_lenient,
+            "ex_lenient",
+        )
 
-        c("ExecuteWorkflow: workflow with a pause node", lambda: self.execute("wf_pause", "ex_pause"), "wf_pause")
+        c(
+            "ExecuteWorkflow: workflow with a pause node",
+            lambda: self.execute("wf_pause", "ex_pause"),
+            "wf_pause",
+        )
         c("StartPausingWorkflowExecutions: continue at the pause node", self.run_pause, "ex_pause")
 
         c("ExecuteWorkflow: long-running workflow", lambda: self.execute("wf_stop", "ex_stop"), "wf_stop")
@@ -1270,7 +1316,7 @@ def main():
         try:
             info = emu.start()
             print(
-                f"aom-emulator {binary.name} ready at {info['url']} in {time.monotonic() - started:.2f}s; "
+                f"{binary} ready at {info['url']} in {time.monotonic() - started:.2f}s; "
                 f"huaweicloudsdkaom {SDK_VERSION}",
                 flush=True,
             )
@@ -1286,9 +1332,14 @@ def main():
         finally:
             code = emu.stop()
             signal.alarm(0)
-        if code not in (0, None) and code != -signal.SIGTERM:
-            print(f"FAIL  aom-emulator exited with status {code} on SIGTERM", flush=True)
-            run.failed += 1
+        if emu.info is not None:
+            if code == 0:
+                run.passed += 1
+                print("ok    aom-emulator stops gracefully on SIGTERM (exit status 0)", flush=True)
+            else:
+                run.failed += 1
+                how = "was gone already or had to be killed" if code is None else f"exit status {code}"
+                print(f"FAIL  aom-emulator stops gracefully on SIGTERM: {how}", flush=True)
         if run.failed:
             print("emulator log (tail):\n" + emu.log_tail(), flush=True)
     print(f"{run.passed} passed, {run.failed} failed", flush=True)

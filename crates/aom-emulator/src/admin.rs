@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `GET /__emulator/state` | [`AdminState`] as JSON |
 //! | `GET /__emulator/hosts` | the ECS inventory (array of host objects) |
+//! | `GET /__emulator/faults` | `{"fault_rules": [...]}` |
 //! | `POST /__emulator/faults` | adds fault rules; body: one rule object, a SPEC string, `{"spec": "..."}`, or an array of those; answers `{"added": [ids], "fault_rules": [...]}` |
 //! | `DELETE /__emulator/faults` | removes every rule; answers `{"cleared": n}` |
 //! | `DELETE /__emulator/faults/{id}` | removes one rule; 404 if unknown |
@@ -170,6 +171,11 @@ async fn add_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
     )
 }
 
+async fn list_faults(State(app): State<Arc<App>>) -> Response {
+    let (rules, _, _) = app.faults.snapshot();
+    json_response(StatusCode::OK, &json!({"fault_rules": rules}))
+}
+
 async fn clear_faults(State(app): State<Arc<App>>) -> Response {
     json_response(StatusCode::OK, &json!({"cleared": app.faults.clear()}))
 }
@@ -194,7 +200,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/__emulator/hosts", get(hosts))
         .route(
             "/__emulator/faults",
-            get(state).post(add_faults).delete(clear_faults),
+            get(list_faults).post(add_faults).delete(clear_faults),
         )
         .route("/__emulator/faults/{id}", delete(remove_fault))
 }

@@ -31,7 +31,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use aom_auth::verify::{ReceivedRequest, Verifier, VerifyError};
+use aom_auth::verify::{GATEWAY_AUTH_ERROR_CODE, ReceivedRequest, Verifier, VerifyError};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -314,10 +314,9 @@ pub async fn gateway(State(app): State<Arc<App>>, request: Request, next: Next) 
     let caller = match app.gateway.authenticate(&received) {
         Ok(caller) => caller,
         Err(reason) => {
-            let error = VerifyError::SignatureMismatch;
             return gateway_error(
                 StatusCode::UNAUTHORIZED,
-                error.error_code(),
+                GATEWAY_AUTH_ERROR_CODE,
                 &format!("Incorrect IAM authentication information: {reason}"),
                 &request_id,
             );

@@ -40,6 +40,7 @@ ADMIN ENDPOINT (no signature; faults never apply):
                                  "remaining","active"}],"active_fault_rules",
                                  "locked_access_keys":[...]}
   GET    /__emulator/hosts      the ECS inventory
+  GET    /__emulator/faults     {"fault_rules":[...]}
   POST   /__emulator/faults     {"kind":"status:503","route":"execute_workflow","next":2,
                                  "when":"before"} | "SPEC" | {"spec":"SPEC"} | [ ... ]
                                  -> {"added":[ids],"fault_rules":[...]}

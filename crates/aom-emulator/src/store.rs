@@ -142,6 +142,11 @@ impl Store {
         self.inner().workflows.get(id).cloned()
     }
 
+    /// Whether the workflow exists.
+    pub fn has_workflow(&self, id: &str) -> bool {
+        self.inner().workflows.contains_key(id)
+    }
+
     /// Changes a workflow in place.
     pub fn update_workflow<R>(
         &self,

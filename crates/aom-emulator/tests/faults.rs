@@ -355,6 +355,9 @@ async fn the_admin_endpoint_adds_lists_and_clears_rules() {
         "a bad batch adds nothing"
     );
 
+    let (status, listed) = admin(&emu, Method::GET, "/faults", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["fault_rules"].as_array().unwrap().len(), 3);
     let (status, _) = admin(&emu, Method::DELETE, "/faults/2", None).await;
     assert_eq!(status, 200);
     let (status, _) = admin(&emu, Method::DELETE, "/faults/2", None).await;

@@ -32,6 +32,18 @@ fn query(sort: SortOrder) -> WorkflowQueryParam {
 }
 
 #[tokio::test]
+async fn starting_takes_well_under_a_second() {
+    let started = std::time::Instant::now();
+    let emu = start().await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
 async fn workflows_are_created_listed_filtered_and_paged() {
     let emu = start().await;
     let project = emu.project_client();

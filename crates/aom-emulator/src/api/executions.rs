@@ -35,7 +35,7 @@ use crate::engine::plan::{MAX_TARGETS, id_list};
 use crate::engine::{
     ActionError, ExecutionInfo, NodeAction, NodeKind, NodeSpec, SimOptions, WorkflowPlan,
 };
-use crate::error::{ApiError, json_response};
+use crate::error::{ApiError, json_bytes, json_response};
 use crate::rng::{Rng, hash_str};
 use crate::store::{NewExecution, StoredExecution};
 use crate::validation::{PathParams, QueryParams, count, decode_body};
@@ -110,7 +110,7 @@ pub(super) async fn list(
 fn find(app: &App, params: &PathParams) -> Result<Arc<StoredExecution>, ApiError> {
     let workflow_id = params.text::<WorkflowId>("workflow_id")?;
     let execution_id = params.text::<ExecutionId>("execution_id")?;
-    if workflow_id != FAST_EXECUTE_WORKFLOW && app.store.workflow(&workflow_id).is_none() {
+    if workflow_id != FAST_EXECUTE_WORKFLOW && !app.store.has_workflow(&workflow_id) {
         return Err(ApiError::not_found("workflow", &workflow_id));
     }
     app.store
@@ -124,8 +124,8 @@ pub(super) async fn detail(
     params: PathParams,
 ) -> Result<Response, ApiError> {
     let stored = find(&app, &params)?;
-    let detail = stored.lock().detail(stored.now());
-    Ok(json_response(StatusCode::OK, &detail))
+    let bytes = stored.lock().detail_json(stored.now());
+    Ok(json_bytes(bytes))
 }
 
 /// POST .../executions/{execution_id}/operation?action=&node_id=

@@ -48,6 +48,7 @@ use aom_api::WorkflowExecutionBrief;
 use aom_api::types::{
     ExecutionResultList, HostResult, NodeOutput, SearchWorkflowExecutionDetailResponse,
 };
+use bytes::Bytes;
 
 use crate::rng::{Rng, hash_str};
 use timeline::{
@@ -288,6 +289,9 @@ pub struct Execution {
     /// The latest operation time (restart/skip/continue/terminate).
     last_action_at: SimMs,
     record_id: String,
+    /// The serialized detail of a finished execution (it no longer changes until an operation
+    /// reopens it), so that polling a finished execution costs no rendering.
+    finished_detail: Option<Bytes>,
 }
 
 impl Execution {
@@ -313,6 +317,7 @@ impl Execution {
             phase: Phase::Finished(0),
             last_action_at: 0,
             record_id,
+            finished_detail: None,
         };
         execution.enter(0, 0);
         execution
@@ -429,6 +434,7 @@ impl Execution {
             )));
         }
         self.last_action_at = t;
+        self.finished_detail = None;
         match action {
             NodeAction::Restart => self.start_attempt(index, t),
             NodeAction::Skip | NodeAction::Continue => {
@@ -477,6 +483,7 @@ impl Execution {
             }
         }
         self.last_action_at = t;
+        self.finished_detail = None;
         self.phase = Phase::Cancelled(t);
         Ok(())
     }
@@ -602,6 +609,23 @@ impl Execution {
             workflow_edit_time: Some(self.info.workflow_edit_time),
             last_record_id_with_snapshot: Some(self.record_id.clone()),
         }
+    }
+
+    /// The detail at simulated time `t` as JSON bytes; a finished execution's is rendered once.
+    pub fn detail_json(&mut self, t: SimMs) -> Bytes {
+        if self.finished_detail.is_some()
+            && self.is_finished(t)
+            && let Some(bytes) = &self.finished_detail
+        {
+            return bytes.clone();
+        }
+        let detail = self.detail(t);
+        // Serializing the generated model cannot fail.
+        let bytes = Bytes::from(serde_json::to_vec(&detail).unwrap_or_default());
+        if self.is_finished(t) {
+            self.finished_detail = Some(bytes.clone());
+        }
+        bytes
     }
 
     /// The execution as an element of ListWorkflowExecutions.

@@ -9,12 +9,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use aom_api::ProjectClient;
-use aom_api::types::{TaskType, WorkflowRequestBody, WorkflowType};
 use aom_emulator::{Emulator, EmulatorHandle};
 use serde_json::json;
 
@@ -30,42 +32,8 @@ async fn start_execution(
     name: &str,
     input: serde_json::Value,
 ) -> (String, String) {
-    let serde_json::Value::Object(input) = input else {
-        unreachable!()
-    };
-    let body = WorkflowRequestBody {
-        name: name.try_into().unwrap(),
-        type_: WorkflowType::Manual,
-        task_type: TaskType::Script,
-        template_name: None,
-        template_id: Some("CMS::ECS::BulkyRunScript".try_into().unwrap()),
-        input,
-        description: None,
-        tags: serde_json::Map::new(),
-        quote: Vec::new(),
-        job_name: None,
-        job_id: None,
-        service_scenario: None,
-        service_name: None,
-    };
-    let workflow = project
-        .create_workflow()
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .id
-        .clone()
-        .unwrap();
-    let execution = project
-        .execute_workflow()
-        .workflow_id(&*workflow)
-        .send()
-        .await
-        .unwrap()
-        .execution_id
-        .clone()
-        .unwrap();
+    let workflow = common::create_workflow(project, name, input).await;
+    let execution = common::execute(project, &workflow).await;
     (workflow, execution)
 }
 

@@ -36,7 +36,8 @@ async fn an_execution_runs_to_success_with_time_scaling() {
     )
     .await;
     let execution = execute(&project, &workflow).await;
-    let detail = wait_for(&project, &workflow, &execution, &["success", "fail"]).await;
+    let run = Run::new(&project, &workflow, &execution);
+    let detail = run.wait(&["success", "fail"]).await;
     assert_eq!(detail.status.as_deref(), Some("success"));
     let nodes = detail.execution_result_list.clone().unwrap();
     assert_eq!(nodes.len(), 2);
@@ -83,7 +84,8 @@ async fn hosts_move_from_not_performed_to_in_execution() {
     )
     .await;
     let execution = execute(&project, &workflow).await;
-    let detail = detail(&project, &workflow, &execution).await;
+    let run = Run::new(&project, &workflow, &execution);
+    let detail = run.detail().await;
     assert_eq!(detail.status.as_deref(), Some("executing"));
     assert!(detail.end_time.is_none());
     let nodes = detail.execution_result_list.unwrap();
@@ -125,7 +127,8 @@ async fn failures_name_the_host_and_the_reason() {
     )
     .await;
     let execution = execute(&project, &workflow).await;
-    let detail = wait_for(&project, &workflow, &execution, &["fail"]).await;
+    let run = Run::new(&project, &workflow, &execution);
+    let detail = run.wait(&["fail"]).await;
     assert!(detail.end_time.is_some());
     let nodes = detail.execution_result_list.unwrap();
     assert_eq!(nodes[0].status.as_deref(), Some("fail"));
@@ -171,33 +174,13 @@ async fn ignore_error_reproduces_the_documentation_example() {
     )
     .await;
     let execution = execute(&project, &workflow).await;
-    let detail = wait_for(&project, &workflow, &execution, &["success", "fail"]).await;
+    let run = Run::new(&project, &workflow, &execution);
+    let detail = run.wait(&["success", "fail"]).await;
     // Node success, host under fail, execution fail.
     assert_eq!(detail.status.as_deref(), Some("fail"));
     let node = &detail.execution_result_list.unwrap()[0];
     assert_eq!(node.status.as_deref(), Some("success"));
     assert_eq!(hosts_of(node).1, hosts);
-}
-
-async fn operate(
-    project: &aom_api::ProjectClient,
-    workflow: &str,
-    execution: &str,
-    action: ExecutionAction,
-    node: &str,
-) -> Result<Value, (u16, aom_api::ErrorBody)> {
-    let result = project
-        .start_pausing_workflow_executions()
-        .workflow_id(workflow)
-        .execution_id(execution)
-        .action(action)
-        .node_id(node)
-        .send()
-        .await;
-    match result {
-        Ok(answer) => Ok(answer.into_inner().result.unwrap()),
-        Err(e) => Err(error_of::<()>(Err(e))),
-    }
 }
 
 #[tokio::test]
@@ -215,7 +198,8 @@ async fn a_pause_node_waits_for_continue() {
     )
     .await;
     let execution = execute(&project, &workflow).await;
-    let paused = wait_for(&project, &workflow, &execution, &["pausing"]).await;
+    let run = Run::new(&project, &workflow, &execution);
+    let paused = run.wait(&["pausing"]).await;
     let nodes = paused.execution_result_list.unwrap();
     assert_eq!(nodes[0].status.as_deref(), Some("success"));
     assert_eq!(nodes[1].status.as_deref(), Some("pausing"));
@@ -223,46 +207,16 @@ async fn a_pause_node_waits_for_continue() {
     assert!(paused.end_time.is_none());
     // Still paused a while later.
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    assert_eq!(
-        detail(&project, &workflow, &execution)
-            .await
-            .status
-            .as_deref(),
-        Some("pausing")
-    );
+    assert_eq!(run.detail().await.status.as_deref(), Some("pausing"));
 
-    let (status, _) = operate(
-        &project,
-        &workflow,
-        &execution,
-        ExecutionAction::Continue,
-        "rest",
-    )
-    .await
-    .unwrap_err();
+    let (status, _) = run.op(ExecutionAction::Continue, "rest").await.unwrap_err();
     assert_eq!(status, 400);
-    let (status, _) = operate(
-        &project,
-        &workflow,
-        &execution,
-        ExecutionAction::Skip,
-        "gate",
-    )
-    .await
-    .unwrap_err();
+    let (status, _) = run.op(ExecutionAction::Skip, "gate").await.unwrap_err();
     assert_eq!(status, 400, "skip is for failed nodes");
-    let result = operate(
-        &project,
-        &workflow,
-        &execution,
-        ExecutionAction::Continue,
-        "gate",
-    )
-    .await
-    .unwrap();
+    let result = run.op(ExecutionAction::Continue, "gate").await.unwrap();
     assert_eq!(result["node_id"], "gate");
     assert_eq!(result["action"], "continue");
-    let done = wait_for(&project, &workflow, &execution, &["success"]).await;
+    let done = run.wait(&["success"]).await;
     let nodes = done.execution_result_list.unwrap();
     assert!(nodes.iter().all(|n| n.status.as_deref() == Some("success")));
     assert!(nodes[1].end_time.unwrap() <= nodes[2].begin_time.unwrap());
@@ -285,31 +239,16 @@ async fn a_failed_node_is_restarted_or_skipped() {
     )
     .await;
     let execution = execute(&project, &workflow).await;
-    let failed = wait_for(&project, &workflow, &execution, &["fail"]).await;
+    let run = Run::new(&project, &workflow, &execution);
+    let failed = run.wait(&["fail"]).await;
     let first_id = failed.execution_result_list.as_ref().unwrap()[0]
         .function_execution_id
         .clone();
-    let (status, _) = operate(
-        &project,
-        &workflow,
-        &execution,
-        ExecutionAction::Restart,
-        "b",
-    )
-    .await
-    .unwrap_err();
+    let (status, _) = run.op(ExecutionAction::Restart, "b").await.unwrap_err();
     assert_eq!(status, 400, "b did not fail");
-    let result = operate(
-        &project,
-        &workflow,
-        &execution,
-        ExecutionAction::Restart,
-        "a",
-    )
-    .await
-    .unwrap();
+    let result = run.op(ExecutionAction::Restart, "a").await.unwrap();
     assert_eq!(result["status"], "executing");
-    let done = wait_for(&project, &workflow, &execution, &["success"]).await;
+    let done = run.wait(&["success"]).await;
     let nodes = done.execution_result_list.unwrap();
     assert_ne!(nodes[0].function_execution_id, first_id, "a new attempt");
     assert_eq!(hosts_of(&nodes[0]).0.len(), 3);
@@ -325,27 +264,14 @@ async fn a_failed_node_is_restarted_or_skipped() {
     )
     .await;
     let execution = execute(&project, &workflow).await;
-    wait_for(&project, &workflow, &execution, &["fail"]).await;
-    operate(
-        &project,
-        &workflow,
-        &execution,
-        ExecutionAction::Restart,
-        "run-script",
-    )
-    .await
-    .unwrap();
-    wait_for(&project, &workflow, &execution, &["fail"]).await;
-    operate(
-        &project,
-        &workflow,
-        &execution,
-        ExecutionAction::Skip,
-        "run-script",
-    )
-    .await
-    .unwrap();
-    let done = wait_for(&project, &workflow, &execution, &["success"]).await;
+    let run = Run::new(&project, &workflow, &execution);
+    run.wait(&["fail"]).await;
+    run.op(ExecutionAction::Restart, "run-script")
+        .await
+        .unwrap();
+    run.wait(&["fail"]).await;
+    run.op(ExecutionAction::Skip, "run-script").await.unwrap();
+    let done = run.wait(&["success"]).await;
     assert_eq!(
         done.execution_result_list.unwrap()[0].status.as_deref(),
         Some("skip")
@@ -362,29 +288,16 @@ async fn a_failed_node_is_restarted_or_skipped() {
     )
     .await;
     let execution = execute(&project, &workflow).await;
-    let waiting = wait_for(&project, &workflow, &execution, &["pausing", "fail"]).await;
+    let run = Run::new(&project, &workflow, &execution);
+    let waiting = run.wait(&["pausing", "fail"]).await;
     assert_eq!(waiting.status.as_deref(), Some("pausing"));
     assert!(waiting.end_time.is_none());
     assert_eq!(
         waiting.execution_result_list.unwrap()[0].status.as_deref(),
         Some("fail")
     );
-    text_of(
-        project
-            .stop_execution()
-            .workflow_id(&*workflow)
-            .execution_id(&*execution)
-            .send()
-            .await,
-    )
-    .await;
-    assert_eq!(
-        detail(&project, &workflow, &execution)
-            .await
-            .status
-            .as_deref(),
-        Some("cancel")
-    );
+    run.stop().await.unwrap();
+    assert_eq!(run.detail().await.status.as_deref(), Some("cancel"));
 }
 
 #[tokio::test]
@@ -394,18 +307,11 @@ async fn terminate_cancels_running_hosts_and_answers_raw_text() {
     let workflow =
         create_workflow(&project, "long", json!({"emulator": {"nodes": ["a", "b"]}})).await;
     let execution = execute(&project, &workflow).await;
+    let run = Run::new(&project, &workflow, &execution);
     tokio::time::sleep(std::time::Duration::from_millis(1600)).await; // every host has started
-    let text = text_of(
-        project
-            .stop_execution()
-            .workflow_id(&*workflow)
-            .execution_id(&*execution)
-            .send()
-            .await,
-    )
-    .await;
+    let text = run.stop().await.unwrap();
     assert_eq!(text, r#"{"success"}"#);
-    let detail = detail(&project, &workflow, &execution).await;
+    let detail = run.detail().await;
     assert_eq!(detail.status.as_deref(), Some("cancel"));
     assert!(detail.end_time.is_some());
     let nodes = detail.execution_result_list.unwrap();
@@ -419,14 +325,7 @@ async fn terminate_cancels_running_hosts_and_answers_raw_text() {
             .iter()
             .all(|h| h.error_msg.as_deref() == Some("the execution was terminated"))
     );
-    let (status, body) = error_of(
-        project
-            .stop_execution()
-            .workflow_id(&*workflow)
-            .execution_id(&*execution)
-            .send()
-            .await,
-    );
+    let (status, body) = run.stop().await.unwrap_err();
     assert_eq!(status, 400);
     assert!(body.message().unwrap().contains("already finished"));
 }
@@ -474,7 +373,8 @@ async fn run_seeded(seed: u64) -> (String, Vec<Value>) {
     let mut runs = Vec::new();
     for _ in 0..3 {
         let execution = execute(&project, &workflow).await;
-        let detail = wait_for(&project, &workflow, &execution, &["success", "fail"]).await;
+        let run = Run::new(&project, &workflow, &execution);
+        let detail = run.wait(&["success", "fail"]).await;
         runs.push(timeless(&detail));
     }
     emu.shutdown().await;

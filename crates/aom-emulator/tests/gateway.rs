@@ -63,27 +63,15 @@ async fn signature_failures_are_401_with_the_documented_reasons() {
 
     // Signed 20 minutes ago: outside the 15-minute window.
     let good: Credentials = emu.credentials().into();
-    let mut request = reqwest::Request::new(
-        Method::POST,
-        format!("{}{}", emu.url(), api(&emu, "job/list"))
-            .parse()
-            .unwrap(),
-    );
-    request
-        .headers_mut()
-        .insert("content-type", "application/json".parse().unwrap());
-    *request.body_mut() = list_jobs_body().map(Into::into);
+    let mut old = request(&emu, Method::POST, &api(&emu, "job/list"), list_jobs_body());
     let then = SystemTime::now() - Duration::from_secs(20 * 60);
     Signer::default()
-        .sign_reqwest_at(&mut request, &good, then)
+        .sign_reqwest_at(&mut old, &good, then)
         .unwrap();
-    let response = reqwest::Client::new().execute(request).await.unwrap();
-    let answer = Raw {
-        status: response.status(),
-        headers: response.headers().clone(),
-        body: response.bytes().await.unwrap().to_vec(),
-    };
-    assert_refused(&answer, "verify aksk signature fail, the signature expired");
+    assert_refused(
+        &execute_raw(old).await,
+        "verify aksk signature fail, the signature expired",
+    );
 
     // Malformed Authorization headers.
     for value in [
@@ -102,22 +90,12 @@ async fn signature_failures_are_401_with_the_documented_reasons() {
     }
 
     // A tampered request: signed, then the body changed in flight.
-    let mut request = reqwest::Request::new(
-        Method::POST,
-        format!("{}{}", emu.url(), api(&emu, "job/list"))
-            .parse()
-            .unwrap(),
-    );
-    request
-        .headers_mut()
-        .insert("content-type", "application/json".parse().unwrap());
-    *request.body_mut() = list_jobs_body().map(Into::into);
-    Signer::default().sign_reqwest(&mut request, &good).unwrap();
+    let mut req = request(&emu, Method::POST, &api(&emu, "job/list"), list_jobs_body());
+    Signer::default().sign_reqwest(&mut req, &good).unwrap();
     let mut tampered = job_search();
     tampered.sort_order = aom_api::types::SortOrder::Desc;
-    *request.body_mut() = Some(serde_json::to_vec(&tampered).unwrap().into());
-    let response = reqwest::Client::new().execute(request).await.unwrap();
-    assert_eq!(response.status(), 401);
+    *req.body_mut() = Some(serde_json::to_vec(&tampered).unwrap().into());
+    assert_eq!(execute_raw(req).await.status, 401);
 
     assert_eq!(list_jobs(&emu, Some(&good)).await.status, 200);
 }

@@ -190,22 +190,14 @@ async fn create_workflow_violations_are_400_naming_the_field() {
         ),
     ];
     for (body, field) in cases {
-        let answer = signed(
+        expect_param_error(
             &emu,
             Method::POST,
             &api(&emu, "workflow"),
-            Some(body.clone()),
+            Some(body),
+            field,
         )
         .await;
-        assert_eq!(answer.status, 400, "{body}: {}", answer.text());
-        let error = answer.error();
-        assert_eq!(error.code(), Some("AOM.31001403"));
-        assert_eq!(error.http_code, Some(400));
-        assert!(
-            error.message().unwrap().contains(field),
-            "{body}: {:?} should name {field}",
-            error.message()
-        );
     }
     let ok = signed(&emu, Method::POST, &api(&emu, "workflow"), Some(valid)).await;
     assert_eq!(ok.status, 200, "{}", ok.text());
@@ -257,19 +249,14 @@ async fn list_workflow_range_checks() {
             "tags",
         ),
     ] {
-        let answer = signed(
+        expect_param_error(
             &emu,
             Method::POST,
             &api(&emu, "workflow-list"),
-            Some(body.clone()),
+            Some(body),
+            field,
         )
         .await;
-        assert_eq!(answer.status, 400, "{body}");
-        assert!(
-            answer.error().message().unwrap().contains(field),
-            "{body}: {}",
-            answer.text()
-        );
     }
     let ok = signed(
         &emu,
@@ -345,9 +332,7 @@ async fn trigger_changes_answer_raw_text_for_cron_workflows_only() {
             "{}{q}",
             api(&emu, &format!("workflow/{cron_id}/trigger/action"))
         );
-        let answer = signed(&emu, Method::PUT, &path, None).await;
-        assert_eq!(answer.status, 400, "{q}");
-        assert!(answer.error().message().unwrap().contains("action"));
+        expect_param_error(&emu, Method::PUT, &path, None, "action").await;
     }
 }
 
@@ -411,14 +396,7 @@ async fn jobs_are_listed_with_paging_sorting_and_the_documented_corrections() {
         json!({"order_by_column": "name", "sort_order": "ASC", "page_num": "1"}),
         json!({"order_by_column": "name", "sort_order": "ASC", "name": ""}),
     ] {
-        let answer = signed(
-            &emu,
-            Method::POST,
-            &api(&emu, "job/list"),
-            Some(bad.clone()),
-        )
-        .await;
-        assert_eq!(answer.status, 400, "{bad}");
+        expect_param_error(&emu, Method::POST, &api(&emu, "job/list"), Some(bad), "").await;
     }
 }
 
@@ -516,19 +494,14 @@ async fn scripts_and_their_versions() {
             "is_default",
         ),
     ] {
-        let answer = signed(
+        expect_param_error(
             &emu,
             Method::POST,
             &api(&emu, "script/list"),
-            Some(bad.clone()),
+            Some(bad),
+            field,
         )
         .await;
-        assert_eq!(answer.status, 400, "{bad}");
-        assert!(
-            answer.error().message().unwrap().contains(field),
-            "{}",
-            answer.text()
-        );
     }
 }
 
@@ -611,21 +584,12 @@ async fn templates_by_job_and_by_id() {
     assert_eq!((status, body.code()), (404, Some("AOM.31001404")));
     let path = api(&emu, &format!("template/{}", seen[0].id.clone().unwrap()));
     for q in ["", "?share_type=shared"] {
-        let answer = signed(&emu, Method::GET, &format!("{path}{q}"), None).await;
-        assert_eq!(answer.status, 400, "{q}");
-        assert!(answer.error().message().unwrap().contains("share_type"));
+        expect_param_error(&emu, Method::GET, &format!("{path}{q}"), None, "share_type").await;
     }
     let job_id = jobs.elements.as_ref().unwrap()[0].id.clone().unwrap();
     let bad = json!({"order_by_column": "name", "page_size": 101});
-    let answer = signed(
-        &emu,
-        Method::POST,
-        &api(&emu, &format!("template-list/{job_id}")),
-        Some(bad),
-    )
-    .await;
-    assert_eq!(answer.status, 400);
-    assert!(answer.error().message().unwrap().contains("page_size"));
+    let path = api(&emu, &format!("template-list/{job_id}"));
+    expect_param_error(&emu, Method::POST, &path, Some(bad), "page_size").await;
 }
 
 #[tokio::test]
@@ -709,17 +673,11 @@ async fn executions_are_listed_as_a_bare_array_and_detailed_in_the_seed_shape() 
             assert!(host.get(key).is_some(), "{key} missing in {host}");
         }
     }
-    let bad = signed(
+    let path = api(
         &emu,
-        Method::GET,
-        &api(
-            &emu,
-            &format!("workflow/{workflow}/executions?x_enterprise_project_id="),
-        ),
-        None,
-    )
-    .await;
-    assert_eq!(bad.status, 400);
+        &format!("workflow/{workflow}/executions?x_enterprise_project_id="),
+    );
+    expect_param_error(&emu, Method::GET, &path, None, "x_enterprise_project_id").await;
 }
 
 /// A HostResult with every field set, to list the field names.
@@ -784,15 +742,8 @@ async fn unknown_and_invalid_ids() {
     );
     assert_eq!(status, 404);
     let long = "w".repeat(65);
-    let answer = signed(
-        &emu,
-        Method::POST,
-        &api(&emu, &format!("workflow/{long}/executions")),
-        None,
-    )
-    .await;
-    assert_eq!(answer.status, 400);
-    assert!(answer.error().message().unwrap().contains("workflow_id"));
+    let path = api(&emu, &format!("workflow/{long}/executions"));
+    expect_param_error(&emu, Method::POST, &path, None, "workflow_id").await;
     // An execution of another workflow is not found under this one.
     let other = create_workflow(&project, "other", json!({})).await;
     let execution = execute(&project, &other).await;
@@ -804,7 +755,7 @@ async fn unknown_and_invalid_ids() {
             .send()
             .await,
     );
-    assert_eq!(status, 404);
+    assert_eq!(status, 404, "an execution of another workflow");
 }
 
 #[tokio::test]
@@ -823,35 +774,18 @@ async fn node_operations_validate_their_query() {
         ("?action=skip", "node_id"),
         ("?action=skip&node_id=", "node_id"),
     ] {
-        let answer = signed(&emu, Method::POST, &format!("{base}{q}"), None).await;
-        assert_eq!(answer.status, 400, "{q}");
-        assert!(
-            answer.error().message().unwrap().contains(field),
-            "{q}: {}",
-            answer.text()
-        );
+        expect_param_error(&emu, Method::POST, &format!("{base}{q}"), None, field).await;
     }
-    let (status, _) = error_of(
-        project
-            .start_pausing_workflow_executions()
-            .workflow_id(&*workflow)
-            .execution_id(&*execution)
-            .action(ExecutionAction::Skip)
-            .node_id("no-such-node")
-            .send()
-            .await,
-    );
+    let run = Run::new(&project, &workflow, &execution);
+    let (status, _) = run
+        .op(ExecutionAction::Skip, "no-such-node")
+        .await
+        .unwrap_err();
     assert_eq!(status, 404);
-    let (status, body) = error_of(
-        project
-            .start_pausing_workflow_executions()
-            .workflow_id(&*workflow)
-            .execution_id(&*execution)
-            .action(ExecutionAction::Continue)
-            .node_id("run-script")
-            .send()
-            .await,
-    );
+    let (status, body) = run
+        .op(ExecutionAction::Continue, "run-script")
+        .await
+        .unwrap_err();
     assert_eq!(status, 400);
     assert!(body.message().unwrap().contains("continue"), "{body}");
 }

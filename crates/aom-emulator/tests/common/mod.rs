@@ -46,14 +46,13 @@ impl Raw {
     }
 }
 
-/// Sends a request signed with `credentials` (unsigned when `None`).
-pub async fn send(
+/// An unsigned request with `Content-Type: application/json`.
+pub fn request(
     emu: &EmulatorHandle,
     method: Method,
     path: &str,
     body: Option<Vec<u8>>,
-    credentials: Option<&Credentials>,
-) -> Raw {
+) -> reqwest::Request {
     let url = format!("{}{path}", emu.url());
     let mut request = reqwest::Request::new(method, url.parse().unwrap());
     request.headers_mut().insert(
@@ -63,17 +62,34 @@ pub async fn send(
     if let Some(body) = body {
         *request.body_mut() = Some(body.into());
     }
-    if let Some(credentials) = credentials {
-        Signer::default()
-            .sign_reqwest(&mut request, credentials)
-            .unwrap();
-    }
+    request
+}
+
+/// Sends a request as it is.
+pub async fn execute_raw(request: reqwest::Request) -> Raw {
     let response = reqwest::Client::new().execute(request).await.unwrap();
     Raw {
         status: response.status(),
         headers: response.headers().clone(),
         body: response.bytes().await.unwrap().to_vec(),
     }
+}
+
+/// Sends a request signed with `credentials` (unsigned when `None`).
+pub async fn send(
+    emu: &EmulatorHandle,
+    method: Method,
+    path: &str,
+    body: Option<Vec<u8>>,
+    credentials: Option<&Credentials>,
+) -> Raw {
+    let mut request = request(emu, method, path, body);
+    if let Some(credentials) = credentials {
+        Signer::default()
+            .sign_reqwest(&mut request, credentials)
+            .unwrap();
+    }
+    execute_raw(request).await
 }
 
 /// Sends a request signed with the emulator's own credentials.
@@ -87,6 +103,29 @@ pub async fn signed(emu: &EmulatorHandle, method: Method, path: &str, body: Opti
         Some(&credentials),
     )
     .await
+}
+
+/// Sends a signed request and checks that it is refused with 400 `AOM.31001403` naming
+/// `field`.
+pub async fn expect_param_error(
+    emu: &EmulatorHandle,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    field: &str,
+) -> ErrorBody {
+    let shown = body.as_ref().map(Value::to_string).unwrap_or_default();
+    let answer = signed(emu, method, path, body).await;
+    assert_eq!(answer.status, 400, "{path} {shown}: {}", answer.text());
+    let error = answer.error();
+    assert_eq!(error.code(), Some("AOM.31001403"));
+    assert_eq!(error.http_code, Some(400));
+    assert!(
+        error.message().unwrap_or_default().contains(field),
+        "{path} {shown}: {:?} should name {field}",
+        error.message()
+    );
+    error
 }
 
 /// `/v1/{project}/cms/<rest>`.
@@ -241,4 +280,66 @@ pub async fn text_of(
     result: Result<ResponseValue<aom_api::ByteStream>, Error<ErrorBody>>,
 ) -> String {
     aom_api::text::read_text(result.unwrap()).await.unwrap()
+}
+
+/// One execution under test.
+pub struct Run<'a> {
+    pub project: &'a ProjectClient,
+    pub workflow: String,
+    pub execution: String,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(project: &'a ProjectClient, workflow: &str, execution: &str) -> Self {
+        Self {
+            project,
+            workflow: workflow.to_owned(),
+            execution: execution.to_owned(),
+        }
+    }
+
+    pub async fn op(
+        &self,
+        action: aom_api::types::ExecutionAction,
+        node: &str,
+    ) -> Result<Value, (u16, aom_api::ErrorBody)> {
+        let result = self
+            .project
+            .start_pausing_workflow_executions()
+            .workflow_id(&*self.workflow)
+            .execution_id(&*self.execution)
+            .action(action)
+            .node_id(node)
+            .send()
+            .await;
+        match result {
+            Ok(answer) => Ok(answer.into_inner().result.unwrap()),
+            Err(e) => Err(error_of::<()>(Err(e))),
+        }
+    }
+
+    pub async fn wait(
+        &self,
+        statuses: &[&str],
+    ) -> aom_api::types::SearchWorkflowExecutionDetailResponse {
+        wait_for(self.project, &self.workflow, &self.execution, statuses).await
+    }
+
+    pub async fn detail(&self) -> aom_api::types::SearchWorkflowExecutionDetailResponse {
+        detail(self.project, &self.workflow, &self.execution).await
+    }
+
+    pub async fn stop(&self) -> Result<String, (u16, aom_api::ErrorBody)> {
+        let result = self
+            .project
+            .stop_execution()
+            .workflow_id(&*self.workflow)
+            .execution_id(&*self.execution)
+            .send()
+            .await;
+        match result {
+            Ok(answer) => Ok(aom_api::text::read_text(answer).await.unwrap()),
+            Err(e) => Err(error_of::<()>(Err(e))),
+        }
+    }
 }

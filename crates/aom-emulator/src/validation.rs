@@ -100,13 +100,8 @@ impl PathParams {
     ///
     /// # Errors
     /// 400 naming the parameter.
-    pub fn parse<T>(&self, name: &str) -> Result<T, ApiError>
-    where
-        T: TryFrom<String>,
-        T::Error: Display,
-    {
-        let raw = self.0.get(name).cloned().unwrap_or_default();
-        T::try_from(raw).map_err(|e| ApiError::field(name, e))
+    pub fn parse<T: DeserializeOwned>(&self, name: &str) -> Result<T, ApiError> {
+        parse_text(name, self.0.get(name).map_or("", String::as_str))
     }
 
     /// Parameter `name` as text, length-checked with `T`.
@@ -115,11 +110,17 @@ impl PathParams {
     /// 400 naming the parameter.
     pub fn text<T>(&self, name: &str) -> Result<String, ApiError>
     where
-        T: TryFrom<String> + std::ops::Deref<Target = String>,
-        T::Error: Display,
+        T: DeserializeOwned + std::ops::Deref<Target = String>,
     {
         self.parse::<T>(name).map(|v| v.to_string())
     }
+}
+
+/// Parses a path or query value with a generated type's `Deserialize` (its messages list the
+/// allowed values of an enum: ``unknown variant `x`, expected one of ...``).
+fn parse_text<T: DeserializeOwned>(name: &str, raw: &str) -> Result<T, ApiError> {
+    serde_json::from_value(Value::String(raw.to_owned()))
+        .map_err(|e| ApiError::field(name, format_args!("{e} (got {raw:?})")))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PathParams {
@@ -142,28 +143,19 @@ impl QueryParams {
     ///
     /// # Errors
     /// 400 when absent or invalid.
-    pub fn required<T>(&self, name: &str) -> Result<T, ApiError>
-    where
-        T: TryFrom<String>,
-        T::Error: Display,
-    {
+    pub fn required<T: DeserializeOwned>(&self, name: &str) -> Result<T, ApiError> {
         let raw = self
             .0
             .get(name)
             .ok_or_else(|| ApiError::field(name, "is required"))?;
-        T::try_from(raw.clone())
-            .map_err(|e| ApiError::field(name, format_args!("{e} (got {raw:?})")))
+        parse_text(name, raw)
     }
 
     /// Optional parameter `name`, parsed with a generated type.
     ///
     /// # Errors
     /// 400 when invalid.
-    pub fn optional<T>(&self, name: &str) -> Result<Option<T>, ApiError>
-    where
-        T: TryFrom<String>,
-        T::Error: Display,
-    {
+    pub fn optional<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ApiError> {
         self.0
             .contains_key(name)
             .then(|| self.required(name))
@@ -211,6 +203,28 @@ mod tests {
         assert!(err.message.contains("not valid JSON"), "{}", err.message);
         let err = decode_body::<WorkflowQueryParam>(&Bytes::new()).unwrap_err();
         assert!(err.message.contains("required"), "{}", err.message);
+    }
+
+    #[test]
+    fn query_errors_list_the_allowed_values() {
+        let query = QueryParams(HashMap::from([("action".to_owned(), "boom".to_owned())]));
+        let err = query
+            .required::<aom_api::types::ExecutionAction>("action")
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "param error: action: unknown variant `boom`, expected one of `restart`, `skip`, \
+             `continue` (got \"boom\")"
+        );
+        let err = query
+            .required::<aom_api::types::NodeId>("node_id")
+            .unwrap_err();
+        assert_eq!(err.message, "param error: node_id: is required");
+        let long = QueryParams(HashMap::from([("node_id".to_owned(), "n".repeat(65))]));
+        let err = long
+            .required::<aom_api::types::NodeId>("node_id")
+            .unwrap_err();
+        assert!(err.message.contains("longer than 64"), "{}", err.message);
     }
 
     #[test]

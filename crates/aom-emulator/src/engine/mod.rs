@@ -250,7 +250,10 @@ impl NodeState {
 #[derive(Debug, Clone)]
 struct NodeRun {
     state: NodeState,
-    attempts: Vec<Attempt>,
+    /// The latest attempt (earlier ones are not shown, so they are not kept).
+    attempt: Option<Attempt>,
+    /// How many attempts were started.
+    attempts: u32,
     /// When the node was reached (its first attempt started / the pause began).
     reached_at: Option<SimMs>,
     /// When the node finished (success, fail, skip, continue, cancel).
@@ -304,7 +307,8 @@ impl Execution {
             .iter()
             .map(|_| NodeRun {
                 state: NodeState::Waiting,
-                attempts: Vec::new(),
+                attempt: None,
+                attempts: 0,
                 reached_at: None,
                 done_at: None,
             })
@@ -363,10 +367,10 @@ impl Execution {
             workflow_id: &self.info.workflow_id,
             execution_number: self.info.number,
             node_index: index,
-            attempt: u32::try_from(run.attempts.len()).unwrap_or(u32::MAX),
+            attempt: run.attempts,
         };
-        run.attempts
-            .push(plan_attempt(key, spec, &self.targets, &self.plan.sim, at));
+        run.attempt = Some(plan_attempt(key, spec, &self.targets, &self.plan.sim, at));
+        run.attempts = run.attempts.saturating_add(1);
         run.state = NodeState::Running;
         run.done_at = None;
         self.phase = Phase::Running(index);
@@ -381,7 +385,7 @@ impl Execution {
                 self.phase = Phase::Finished(t);
                 return;
             };
-            let Some(attempt) = run.attempts.last() else {
+            let Some(attempt) = run.attempt.as_ref() else {
                 return;
             };
             if attempt.end > t {
@@ -467,7 +471,7 @@ impl Execution {
         for run in &mut self.nodes {
             match run.state {
                 NodeState::Running => {
-                    if let Some(attempt) = run.attempts.last_mut() {
+                    if let Some(attempt) = run.attempt.as_mut() {
                         attempt.cut_at = Some(t);
                     }
                     run.state = NodeState::Cancelled;
@@ -501,7 +505,7 @@ impl Execution {
             Phase::Finished(_) => {
                 let failed = self.nodes.iter().any(|n| {
                     n.state == NodeState::Success
-                        && n.attempts.last().is_some_and(Attempt::any_failed)
+                        && n.attempt.as_ref().is_some_and(Attempt::any_failed)
                 });
                 if failed { "fail" } else { "success" }
             }
@@ -538,7 +542,7 @@ impl Execution {
                 in_execution: Some(Vec::new()),
                 not_performed: Some(Vec::new()),
             };
-            let attempt = run.attempts.last();
+            let attempt = run.attempt.as_ref();
             match (spec.kind, attempt) {
                 (NodeKind::Pause, _) => {}
                 (NodeKind::Task, None) => {

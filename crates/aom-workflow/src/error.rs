@@ -179,15 +179,15 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 impl Error {
-    /// Whether trying again later may succeed: throttling, server errors, connection failures
-    /// and timeouts. Validation, configuration and authentication errors are not.
+    /// Whether trying again later may succeed: throttling, server errors, connection failures,
+    /// timeouts, and answers that arrived garbled (cut or malformed bodies). Validation,
+    /// configuration, authentication and other 4xx errors are not.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => api.status == 429 || api.status >= 500,
-            Error::Transport { source, .. } => {
-                source.is_connect() || source.is_timeout() || source.is_request()
-            }
-            Error::Timeout { .. } => true,
+            // Refused, reset or cut connections are all worth another try.
+            Error::Transport { .. } => true,
+            Error::Timeout { .. } | Error::Decode { .. } => true,
             Error::Wait { reason, .. } => match reason {
                 WaitFailure::Deadline => false,
                 WaitFailure::Poll(e) => e.is_retryable(),

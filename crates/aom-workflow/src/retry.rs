@@ -8,7 +8,7 @@ use crate::error::{Error, TimeoutKind};
 /// How failed attempts are retried.
 ///
 /// Only transient failures are retried: throttling (429), server errors (5xx), connection
-/// failures and attempt timeouts. Operations that change state (executing or creating a
+/// failures, attempt timeouts and garbled answers. Operations that change state (executing or creating a
 /// workflow, acting on or terminating an execution, changing a trigger) are retried only when the
 /// request provably never reached AOM: the connection could not be established, or the API
 /// gateway throttled it (429 with an `APIGW` error code). Every attempt is signed afresh.
@@ -143,6 +143,8 @@ pub(crate) fn may_retry(error: &Error, idempotent: bool) -> bool {
         // A connection that was never established carried no request.
         Error::Transport { source, .. } if source.is_connect() => true,
         Error::Transport { .. } => idempotent,
+        // A cut or garbled answer (a proxy fault) may decode fine the next time.
+        Error::Decode { .. } => idempotent,
         Error::Timeout {
             kind: TimeoutKind::Attempt,
             ..

@@ -41,7 +41,11 @@ async fn workflows_create_list_page_and_trigger() {
     let (emu, client) = start().await;
     let targets = hosts(&emu, 2);
     for i in 0..5 {
-        create(&client, workflow(&format!("nightly-{i}"), &targets, json!({}))).await;
+        create(
+            &client,
+            workflow(&format!("nightly-{i}"), &targets, json!({})),
+        )
+        .await;
     }
     let query = WorkflowQueryParam {
         search: None,
@@ -61,10 +65,24 @@ async fn workflows_create_list_page_and_trigger() {
     assert_eq!(page.items.len(), 2);
     assert_eq!(page.total, Some(5));
 
-    let all: Vec<_> = client.workflows().list_all(query).try_collect().await.unwrap();
+    let all: Vec<_> = client
+        .workflows()
+        .list_all(query)
+        .try_collect()
+        .await
+        .unwrap();
     let mut names: Vec<_> = all.iter().map(|w| w.name.clone().unwrap()).collect();
     names.sort();
-    assert_eq!(names, ["nightly-0", "nightly-1", "nightly-2", "nightly-3", "nightly-4"]);
+    assert_eq!(
+        names,
+        [
+            "nightly-0",
+            "nightly-1",
+            "nightly-2",
+            "nightly-3",
+            "nightly-4"
+        ]
+    );
 
     let mut cron = workflow("scheduled", &targets, json!({}));
     cron.type_ = WorkflowType::Cron;
@@ -78,7 +96,11 @@ async fn workflows_create_list_page_and_trigger() {
 async fn execute_history_detail_and_wait() {
     let (emu, client) = start().await;
     let targets = hosts(&emu, 3);
-    let id = create(&client, workflow("deploy", &targets, json!({"host_seconds": 30}))).await;
+    let id = create(
+        &client,
+        workflow("deploy", &targets, json!({"host_seconds": 30})),
+    )
+    .await;
 
     let execution_id = client.workflows().execute(&id).await.unwrap();
     let done = client
@@ -102,7 +124,10 @@ async fn execute_history_detail_and_wait() {
 
     let history = client.executions().list(&id).await.unwrap();
     assert_eq!(history.len(), 1);
-    assert_eq!(history[0].execution_id.as_deref(), Some(execution_id.as_str()));
+    assert_eq!(
+        history[0].execution_id.as_deref(),
+        Some(execution_id.as_str())
+    );
     assert_eq!(history[0].status, ExecutionStatus::Success);
 
     let again = client.executions().get(&id, &execution_id).await.unwrap();
@@ -119,13 +144,18 @@ async fn failed_hosts_restart_skip_continue_and_terminate() {
     // A failing host: the execution fails; restart runs the node again and it recovers.
     let id = create(
         &client,
-        workflow("flaky", &targets, json!({"fail_hosts": [bad], "host_seconds": 30})),
+        workflow(
+            "flaky",
+            &targets,
+            json!({"fail_hosts": [bad], "host_seconds": 30}),
+        ),
     )
     .await;
     let failed = client
         .workflows()
         .execute_and_wait(&id)
-        .poll_policy(fast_poll()).deadline(Duration::from_secs(20))
+        .poll_policy(fast_poll())
+        .deadline(Duration::from_secs(20))
         .await
         .unwrap();
     assert_eq!(failed.status, ExecutionStatus::Fail);
@@ -135,8 +165,18 @@ async fn failed_hosts_restart_skip_continue_and_terminate() {
     assert_eq!(host.id(), bad);
     assert_ne!(host.exit_code(), Some(0));
     let ex = failed.execution_id.clone().unwrap();
-    client.executions().restart_node(&id, &ex, node_id).await.unwrap();
-    let recovered = client.executions().wait(&id, &ex).poll_policy(fast_poll()).deadline(Duration::from_secs(20)).await.unwrap();
+    client
+        .executions()
+        .restart_node(&id, &ex, node_id)
+        .await
+        .unwrap();
+    let recovered = client
+        .executions()
+        .wait(&id, &ex)
+        .poll_policy(fast_poll())
+        .deadline(Duration::from_secs(20))
+        .await
+        .unwrap();
     assert_eq!(recovered.status, ExecutionStatus::Success, "{recovered:#?}");
 
     // A pause node: wait until it pauses, continue, and it finishes.
@@ -152,14 +192,25 @@ async fn failed_hosts_restart_skip_continue_and_terminate() {
     let at_pause = client
         .workflows()
         .execute_and_wait(&paused_wf)
-        .poll_policy(fast_poll()).deadline(Duration::from_secs(20))
+        .poll_policy(fast_poll())
+        .deadline(Duration::from_secs(20))
         .until(|e| e.paused_node().is_some() || e.is_finished())
         .await
         .unwrap();
     assert_eq!(at_pause.status, ExecutionStatus::Pausing);
     let ex = at_pause.execution_id.clone().unwrap();
-    client.executions().continue_node(&paused_wf, &ex, "approve").await.unwrap();
-    let done = client.executions().wait(&paused_wf, &ex).poll_policy(fast_poll()).deadline(Duration::from_secs(20)).await.unwrap();
+    client
+        .executions()
+        .continue_node(&paused_wf, &ex, "approve")
+        .await
+        .unwrap();
+    let done = client
+        .executions()
+        .wait(&paused_wf, &ex)
+        .poll_policy(fast_poll())
+        .deadline(Duration::from_secs(20))
+        .await
+        .unwrap();
     assert_eq!(done.status, ExecutionStatus::Success);
 
     // A failure that pauses: skip the failed node.
@@ -175,18 +226,33 @@ async fn failed_hosts_restart_skip_continue_and_terminate() {
     let stuck = client
         .workflows()
         .execute_and_wait(&skip_wf)
-        .poll_policy(fast_poll()).deadline(Duration::from_secs(20))
+        .poll_policy(fast_poll())
+        .deadline(Duration::from_secs(20))
         .until(|e| e.status == ExecutionStatus::Pausing || e.is_finished())
         .await
         .unwrap();
     let ex = stuck.execution_id.clone().unwrap();
-    client.executions().skip_node(&skip_wf, &ex, "one").await.unwrap();
-    let after_skip = client.executions().wait(&skip_wf, &ex).poll_policy(fast_poll()).deadline(Duration::from_secs(20)).await.unwrap();
+    client
+        .executions()
+        .skip_node(&skip_wf, &ex, "one")
+        .await
+        .unwrap();
+    let after_skip = client
+        .executions()
+        .wait(&skip_wf, &ex)
+        .poll_policy(fast_poll())
+        .deadline(Duration::from_secs(20))
+        .await
+        .unwrap();
     assert_eq!(after_skip.node("one").unwrap().status, NodeStatus::Skip);
     assert_eq!(after_skip.node("two").unwrap().status, NodeStatus::Success);
 
     // Terminate a long execution.
-    let long_wf = create(&client, workflow("long", &targets, json!({"host_seconds": 36000}))).await;
+    let long_wf = create(
+        &client,
+        workflow("long", &targets, json!({"host_seconds": 36000})),
+    )
+    .await;
     let ex = client.workflows().execute(&long_wf).await.unwrap();
     client.executions().terminate(&long_wf, &ex).await.unwrap();
     let cancelled = client.executions().get(&long_wf, &ex).await.unwrap();
@@ -208,7 +274,11 @@ async fn jobs_scripts_versions_and_templates() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(all_jobs.len(), jobs.items.len(), "one page at a time, nothing lost");
+    assert_eq!(
+        all_jobs.len(),
+        jobs.items.len(),
+        "one page at a time, nothing lost"
+    );
 
     let job_id = jobs.items[0].id.clone().unwrap();
     let templates = client
@@ -248,7 +318,11 @@ async fn jobs_scripts_versions_and_templates() {
         .await
         .unwrap();
     assert!(versions.len() >= 2);
-    assert!(versions.iter().all(|v| v.script_id.as_deref() == Some(script_id.as_str())));
+    assert!(
+        versions
+            .iter()
+            .all(|v| v.script_id.as_deref() == Some(script_id.as_str()))
+    );
 }
 
 #[tokio::test]
@@ -260,7 +334,11 @@ async fn validation_errors_are_raised_before_anything_is_sent() {
         client.workflows().execute(&long).await.unwrap_err(),
         client.workflows().execute("").await.unwrap_err(),
         client.executions().get("wf", &long).await.unwrap_err(),
-        client.executions().act("wf", "ex", &long, aom_workflow::NodeAction::Skip).await.unwrap_err(),
+        client
+            .executions()
+            .act("wf", "ex", &long, aom_workflow::NodeAction::Skip)
+            .await
+            .unwrap_err(),
         client
             .jobs()
             .list(SearchJobsRequestBody {
@@ -276,7 +354,10 @@ async fn validation_errors_are_raised_before_anything_is_sent() {
         assert!(!field.is_empty() && !rule.is_empty(), "{err}");
     }
     let err = client.workflows().execute(&long).await.unwrap_err();
-    assert_eq!(err.to_string(), "invalid workflow_id: must be 1-64 characters, got 65");
+    assert_eq!(
+        err.to_string(),
+        "invalid workflow_id: must be 1-64 characters, got 65"
+    );
     let err = client
         .jobs()
         .list(SearchJobsRequestBody {
@@ -285,18 +366,28 @@ async fn validation_errors_are_raised_before_anything_is_sent() {
         })
         .await
         .unwrap_err();
-    assert_eq!(err.to_string(), "invalid body.page_size: must be between 1 and 101, got 500");
+    assert_eq!(
+        err.to_string(),
+        "invalid body.page_size: must be between 1 and 101, got 500"
+    );
     assert_eq!(emu.state().requests, before, "nothing reached the emulator");
 }
 
 #[tokio::test]
 async fn api_errors_carry_status_code_message_and_request_id() {
     let (_emu, client) = start().await;
-    let err = client.executions().get("no-such-workflow", "no-such-execution").await.unwrap_err();
+    let err = client
+        .executions()
+        .get("no-such-workflow", "no-such-execution")
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(404), "{err}");
     assert!(err.code().is_some(), "{err}");
     assert!(err.request_id().is_some(), "{err}");
     assert!(!err.is_retryable());
     let text = err.to_string();
-    assert!(text.starts_with("search_workflow_execution_detail: HTTP 404"), "{text}");
+    assert!(
+        text.starts_with("search_workflow_execution_detail: HTTP 404"),
+        "{text}"
+    );
 }

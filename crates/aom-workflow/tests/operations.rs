@@ -15,17 +15,6 @@ use common::*;
 use futures_util::TryStreamExt as _;
 use serde_json::json;
 
-fn jobs_query() -> SearchJobsRequestBody {
-    SearchJobsRequestBody {
-        name: None,
-        enterprise_project_id: None,
-        order_by_column: SortColumn::Name,
-        sort_order: SortOrder::Asc,
-        page_num: None,
-        page_size: None,
-    }
-}
-
 fn scripts_query(script_id: &str) -> SearchScriptsRequestBody {
     serde_json::from_value(json!({
         "script_id": script_id,

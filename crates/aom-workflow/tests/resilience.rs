@@ -7,7 +7,6 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use aom_workflow::model::{SearchJobsRequestBody, SortColumn, SortOrder};
 use aom_workflow::{Error, ExecutionStatus, TimeoutKind, WaitFailure};
 use common::*;
 use futures_util::StreamExt as _;
@@ -131,7 +130,7 @@ async fn retry_after_is_honoured_and_the_budget_is_bounded() {
     emu.add_fault_spec("kind=throttle:1,route=list_all_job_by_name,next=1")
         .unwrap();
     let started = Instant::now();
-    client.jobs().list(jobs()).await.unwrap();
+    client.jobs().list(jobs_query()).await.unwrap();
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "waited for Retry-After"
@@ -140,24 +139,13 @@ async fn retry_after_is_honoured_and_the_budget_is_bounded() {
     emu.add_fault_spec("kind=status:503,route=list_all_job_by_name")
         .unwrap();
     let before = emu.state().requests;
-    let err = client.jobs().list(jobs()).await.unwrap_err();
+    let err = client.jobs().list(jobs_query()).await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(
         emu.state().requests - before,
         3,
         "three attempts, then the error"
     );
-}
-
-fn jobs() -> SearchJobsRequestBody {
-    SearchJobsRequestBody {
-        name: None,
-        enterprise_project_id: None,
-        order_by_column: SortColumn::Name,
-        sort_order: SortOrder::Asc,
-        page_num: None,
-        page_size: None,
-    }
 }
 
 #[tokio::test]
@@ -172,7 +160,7 @@ async fn attempt_and_operation_timeouts_are_honoured() {
     emu.add_fault_spec("kind=latency:2000,route=list_all_job_by_name")
         .unwrap();
     let started = Instant::now();
-    let err = client.jobs().list(jobs()).await.unwrap_err();
+    let err = client.jobs().list(jobs_query()).await.unwrap_err();
     let took = started.elapsed();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(

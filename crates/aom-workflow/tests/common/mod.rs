@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use aom_emulator::{Emulator, EmulatorBuilder, EmulatorHandle};
-use aom_workflow::model::{TaskType, WorkflowRequestBody, WorkflowType};
+use aom_workflow::model::{
+    SearchJobsRequestBody, SortColumn, SortOrder, TaskType, WorkflowRequestBody, WorkflowType,
+};
 use aom_workflow::{Client, ClientBuilder, PollPolicy, RetryPolicy};
 use serde_json::{Map, Value, json};
 
@@ -79,4 +81,16 @@ pub fn workflow(name: &str, targets: &[String], emulator: Value) -> WorkflowRequ
 /// Creates a workflow and returns its id.
 pub async fn create(client: &Client, body: WorkflowRequestBody) -> String {
     client.workflows().create(body).await.unwrap().id.unwrap()
+}
+
+/// A job search with the defaults.
+pub fn jobs_query() -> SearchJobsRequestBody {
+    SearchJobsRequestBody {
+        name: None,
+        enterprise_project_id: None,
+        order_by_column: SortColumn::Name,
+        sort_order: SortOrder::Asc,
+        page_num: None,
+        page_size: None,
+    }
 }

@@ -103,6 +103,21 @@ async fn run() {
         "{} CPUs available; server and clients share one tokio runtime",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    // Start-up time (the target: well under a second), measured here rather than
+    // asserted in a test: median of 20 starts.
+    let mut starts = Vec::new();
+    for _ in 0..20 {
+        let t = std::time::Instant::now();
+        let emu = Emulator::builder().start().await.unwrap();
+        starts.push(t.elapsed());
+        emu.shutdown().await;
+    }
+    starts.sort();
+    println!(
+        "emulator start-up: median {:?}, max {:?}",
+        starts[10], starts[19]
+    );
+
     let emu = Emulator::builder().time_scale(1.0).start().await.unwrap();
     let project = emu.project_client();
     // Default targets (3 hosts), 20-90 simulated s per host: still running while measured.

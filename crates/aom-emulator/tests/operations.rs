@@ -32,14 +32,10 @@ fn query(sort: SortOrder) -> WorkflowQueryParam {
 }
 
 #[tokio::test]
-async fn starting_takes_well_under_a_second() {
-    let started = std::time::Instant::now();
+async fn starts_and_shuts_down() {
+    // How fast it starts is measured by `cargo bench -p aom-emulator --bench throughput`.
     let emu = start().await;
-    assert!(
-        started.elapsed() < std::time::Duration::from_millis(500),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(emu.url().starts_with("http://127.0.0.1:"));
     emu.shutdown().await;
 }
 

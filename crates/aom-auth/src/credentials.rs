@@ -275,8 +275,8 @@ impl SigningCache {
         self.headers = std::sync::OnceLock::new();
     }
 
-    /// The credential header values of `aksk`. Callers compare a value's bytes with the
-    /// credential before using it, so a stale entry can never be sent.
+    /// The credential header values of `aksk`, the credentials this cache belongs to. The
+    /// builders that change a credential header reset the cache.
     pub(crate) fn header_values(&self, aksk: &AkSkRef<'_>) -> &CredentialHeaderValues {
         self.headers.get_or_init(|| {
             let value = |v: Option<&str>, sensitive: bool| {

@@ -142,8 +142,8 @@ pub(crate) trait HeaderStore {
     fn set(&mut self, name: &StdHeader, value: &[u8]) -> Result<(), SignError>;
     /// Removes every key equal to the name ignoring case.
     fn remove_ignore_case(&mut self, name: &StdHeader);
-    /// [`set`](Self::set), given a ready-made `HeaderValue` that the HTTP header map uses
-    /// instead of building one if its bytes and sensitivity are right.
+    /// [`set`](Self::set), given a ready-made `HeaderValue` holding exactly `value`, with
+    /// the name's sensitivity, that the HTTP header map inserts instead of building one.
     fn set_ready(
         &mut self,
         name: &StdHeader,
@@ -335,14 +335,17 @@ impl HeaderStore for HeaderMap {
         value: &[u8],
         ready: Option<&HeaderValue>,
     ) -> Result<(), SignError> {
-        let make = || match ready {
-            Some(v) if v.as_bytes() == value && v.is_sensitive() == name.sensitive => Ok(v.clone()),
-            _ => {
-                let mut v = HeaderValue::from_bytes(value)
-                    .map_err(|_| SignError::InvalidHeaderValue { name: name.sdk })?;
-                v.set_sensitive(name.sensitive);
-                Ok(v)
-            }
+        if let Some(ready) = ready {
+            debug_assert!(ready.as_bytes() == value && ready.is_sensitive() == name.sensitive);
+            // Replaces every existing value.
+            self.insert(name.name.clone(), ready.clone());
+            return Ok(());
+        }
+        let make = || {
+            let mut v = HeaderValue::from_bytes(value)
+                .map_err(|_| SignError::InvalidHeaderValue { name: name.sdk })?;
+            v.set_sensitive(name.sensitive);
+            Ok::<_, SignError>(v)
         };
         match self.entry(&name.name) {
             Entry::Occupied(mut e) => {

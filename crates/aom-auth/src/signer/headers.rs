@@ -52,7 +52,7 @@ pub(crate) static X_SDK_CONTENT_SM3: StdHeader =
 pub(crate) type SignedEntry<'s> = (&'s str, &'s [u8]);
 
 /// How many signed headers [`SignedList`] holds without allocating.
-const INLINE_SIGNED: usize = 16;
+const INLINE_SIGNED: usize = 12;
 
 /// The signed headers of one request: on the stack up to [`INLINE_SIGNED`] entries, then on
 /// the heap.
@@ -64,6 +64,7 @@ pub(crate) struct SignedList<'s> {
 }
 
 impl<'s> SignedList<'s> {
+    #[inline]
     pub(crate) fn new() -> Self {
         Self {
             inline: [("", &[]); INLINE_SIGNED],
@@ -72,6 +73,7 @@ impl<'s> SignedList<'s> {
         }
     }
 
+    #[inline]
     pub(crate) fn push(&mut self, entry: SignedEntry<'s>) {
         if self.spilled.is_empty() {
             if let Some(slot) = self.inline.get_mut(self.len) {
@@ -432,5 +434,53 @@ impl HeaderStore for HeaderMap {
             i = j;
         }
         trimmed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_list_spills_to_the_heap_and_sorts() {
+        let names: Vec<String> = (0..3 * INLINE_SIGNED)
+            .rev()
+            .map(|i| format!("x-h{i:03}"))
+            .collect();
+        let mut list = SignedList::new();
+        for name in &names {
+            list.push((name, name.as_bytes()));
+        }
+        assert_eq!(list.as_slice().len(), names.len());
+        list.sort();
+        let sorted: Vec<&str> = list.as_slice().iter().map(|e| e.0).collect();
+        let mut expected: Vec<&str> = names.iter().map(String::as_str).collect();
+        expected.sort_unstable();
+        assert_eq!(sorted, expected);
+
+        let mut small = SignedList::new();
+        for name in [
+            "x-sdk-date",
+            "host",
+            "accept",
+            "x-project-id",
+            "content-type",
+            "hos",
+        ] {
+            small.push((name, b""));
+        }
+        small.sort();
+        let sorted: Vec<&str> = small.as_slice().iter().map(|e| e.0).collect();
+        assert_eq!(
+            sorted,
+            [
+                "accept",
+                "content-type",
+                "hos",
+                "host",
+                "x-project-id",
+                "x-sdk-date"
+            ]
+        );
     }
 }

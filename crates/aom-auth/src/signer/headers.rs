@@ -343,26 +343,11 @@ impl HeaderStore for HeaderMap {
             self.insert(name.name.clone(), ready.clone());
             return Ok(());
         }
-        let make = || {
-            let mut v = HeaderValue::from_bytes(value)
-                .map_err(|_| SignError::InvalidHeaderValue { name: name.sdk })?;
-            v.set_sensitive(name.sensitive);
-            Ok::<_, SignError>(v)
-        };
-        match self.entry(&name.name) {
-            Entry::Occupied(mut e) => {
-                // Re-signing the same request: keep an identical single value.
-                let same = e.get().as_bytes() == value
-                    && e.get().is_sensitive() == name.sensitive
-                    && e.iter().nth(1).is_none();
-                if !same {
-                    e.insert(make()?);
-                }
-            }
-            Entry::Vacant(e) => {
-                e.insert(make()?);
-            }
-        }
+        let mut v = HeaderValue::from_bytes(value)
+            .map_err(|_| SignError::InvalidHeaderValue { name: name.sdk })?;
+        v.set_sensitive(name.sensitive);
+        // Replaces every existing value.
+        self.insert(name.name.clone(), v);
         Ok(())
     }
 

@@ -24,7 +24,7 @@ pub struct PermanentCredentials {
     sk: SecretString,
     project_id: Option<String>,
     domain_id: Option<String>,
-    hmac_key: HmacKeyCache,
+    signing_cache: SigningCache,
 }
 
 impl PermanentCredentials {
@@ -35,7 +35,7 @@ impl PermanentCredentials {
             sk: SecretString::from(sk.into()),
             project_id: None,
             domain_id: None,
-            hmac_key: HmacKeyCache::default(),
+            signing_cache: SigningCache::default(),
         }
     }
 }
@@ -48,6 +48,7 @@ macro_rules! aksk_methods {
             #[must_use]
             pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
                 self.project_id = Some(project_id.into());
+                self.signing_cache.forget_header_values();
                 self
             }
 
@@ -55,6 +56,7 @@ macro_rules! aksk_methods {
             #[must_use]
             pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
                 self.domain_id = Some(domain_id.into());
+                self.signing_cache.forget_header_values();
                 self
             }
 
@@ -99,7 +101,7 @@ pub struct TemporaryCredentials {
     project_id: Option<String>,
     domain_id: Option<String>,
     expires_at: Option<OffsetDateTime>,
-    hmac_key: HmacKeyCache,
+    signing_cache: SigningCache,
 }
 
 impl TemporaryCredentials {
@@ -116,7 +118,7 @@ impl TemporaryCredentials {
             project_id: None,
             domain_id: None,
             expires_at: None,
-            hmac_key: HmacKeyCache::default(),
+            signing_cache: SigningCache::default(),
         }
     }
 
@@ -232,19 +234,33 @@ pub(crate) struct AkSkRef<'a> {
     pub(crate) security_token: Option<&'a str>,
     pub(crate) project_id: Option<&'a str>,
     pub(crate) domain_id: Option<&'a str>,
-    pub(crate) hmac_key: &'a HmacKeyCache,
+    pub(crate) signing_cache: &'a SigningCache,
 }
 
-/// HMAC-SHA256 keyed with the SK, computed once per credentials (saves hashing the key
-/// pads on every signature). Never printed.
+/// What signing derives from credentials and can reuse for every request signed with them:
+/// the HMAC-SHA256 state keyed with the SK (saves hashing the key pads on every signature)
+/// and the ready-made values of the credential headers (saves building and validating them).
+/// Filled on first use; never printed.
 #[derive(Clone, Default)]
-pub(crate) struct HmacKeyCache(std::sync::OnceLock<hmac::Hmac<sha2::Sha256>>);
+pub(crate) struct SigningCache {
+    hmac: std::sync::OnceLock<hmac::Hmac<sha2::Sha256>>,
+    headers: std::sync::OnceLock<CredentialHeaderValues>,
+}
 
-impl HmacKeyCache {
+/// `X-Project-Id`, `X-Domain-Id` and `X-Security-Token` as header values (`None` when absent
+/// or not a valid header value).
+#[derive(Clone, Default)]
+pub(crate) struct CredentialHeaderValues {
+    pub(crate) project_id: Option<http::HeaderValue>,
+    pub(crate) domain_id: Option<http::HeaderValue>,
+    pub(crate) security_token: Option<http::HeaderValue>,
+}
+
+impl SigningCache {
     /// HMAC-SHA256(`sk`, `data`).
     pub(crate) fn hmac_sha256(&self, sk: &str, data: &[u8]) -> [u8; 32] {
         use hmac::{KeyInit, Mac};
-        let keyed = self.0.get_or_init(|| {
+        let keyed = self.hmac.get_or_init(|| {
             // HMAC accepts keys of any length.
             hmac::Hmac::<sha2::Sha256>::new_from_slice(sk.as_bytes())
                 .unwrap_or_else(|_| hmac::Hmac::<sha2::Sha256>::new(&Default::default()))
@@ -252,6 +268,28 @@ impl HmacKeyCache {
         let mut mac = keyed.clone();
         mac.update(data);
         mac.finalize().into_bytes().into()
+    }
+
+    /// Drops the cached header values (the credentials they came from changed).
+    pub(crate) fn forget_header_values(&mut self) {
+        self.headers = std::sync::OnceLock::new();
+    }
+
+    /// The credential header values of `aksk`, the credentials this cache belongs to. The
+    /// builders that change a credential header reset the cache.
+    pub(crate) fn header_values(&self, aksk: &AkSkRef<'_>) -> &CredentialHeaderValues {
+        self.headers.get_or_init(|| {
+            let value = |v: Option<&str>, sensitive: bool| {
+                let mut value = http::HeaderValue::from_str(v?).ok()?;
+                value.set_sensitive(sensitive);
+                Some(value)
+            };
+            CredentialHeaderValues {
+                project_id: value(aksk.project_id, false),
+                domain_id: value(aksk.domain_id, false),
+                security_token: value(aksk.security_token, true),
+            }
+        })
     }
 }
 
@@ -343,7 +381,7 @@ impl Credentials {
                 security_token: None,
                 project_id: c.project_id.as_deref(),
                 domain_id: c.domain_id.as_deref(),
-                hmac_key: &c.hmac_key,
+                signing_cache: &c.signing_cache,
             }),
             Self::Temporary(c) => Some(AkSkRef {
                 ak: &c.ak,
@@ -351,7 +389,7 @@ impl Credentials {
                 security_token: Some(c.security_token.expose_secret()),
                 project_id: c.project_id.as_deref(),
                 domain_id: c.domain_id.as_deref(),
-                hmac_key: &c.hmac_key,
+                signing_cache: &c.signing_cache,
             }),
             Self::IamToken(_) => None,
         }

@@ -44,8 +44,8 @@ use http::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::signer::{
-    CanonicalParts, DerivedKeyPair, QuerySource, RawQueryOrder, SigningAlgorithm, string_to_sign,
-    symmetric_signature, trim_value, write_request_line, write_request_tail,
+    CanonicalParts, DerivedKeyPair, QuerySource, RawQueryOrder, SignedEntry, SigningAlgorithm,
+    string_to_sign, symmetric_signature, trim_value, write_request_line, write_request_tail,
 };
 
 /// The gateway's error code for every authentication failure (older gateways: `APIG.0301`).
@@ -423,7 +423,7 @@ impl<L: SecretLookup> Verifier<L> {
         let sk = sk.expose_secret();
 
         // Signed header values as received.
-        let mut signed: Vec<(Cow<'_, str>, &[u8])> = Vec::with_capacity(signed_names.len());
+        let mut signed: Vec<SignedEntry<'_>> = Vec::with_capacity(signed_names.len());
         for name in &signed_names {
             let lower = name.to_ascii_lowercase();
             let value = match last_value(headers, &lower) {
@@ -434,7 +434,7 @@ impl<L: SecretLookup> Verifier<L> {
                     .ok_or_else(|| VerifyError::SignedHeaderMissing((*name).to_owned()))?,
                 None => return Err(VerifyError::SignedHeaderMissing((*name).to_owned())),
             };
-            signed.push((Cow::Borrowed(*name), trim_value(value)));
+            signed.push((*name, trim_value(value)));
         }
 
         // Payload hash.

@@ -226,3 +226,78 @@ fn value_json_helpers_cover_numbers() {
         Some(aom_auth::QueryValue::Float(1.5))
     );
 }
+
+/// `sign_reqwest` (the client hook's call: clock, no trace, per-thread caches) produces
+/// requests the verifier accepts, and the cached values never leak from one request, second,
+/// host or set of credentials to another.
+#[test]
+fn untraced_signing_and_its_caches() {
+    const AK: &str = "HPUAEXAMPLEFAKEAK001";
+    const SK: &str = "ExampleFakeSecretKeyForVectors0123456789";
+    let verifier = Verifier::new(HashMap::from([(AK.to_owned(), SecretString::from(SK))]));
+    let request = |url: &str| {
+        let mut req = reqwest::Request::new(reqwest::Method::GET, url.parse().unwrap());
+        req.headers_mut()
+            .insert("accept", "application/json".parse().unwrap());
+        req.headers_mut()
+            .insert("content-type", "application/json".parse().unwrap());
+        req
+    };
+    let verify = |req: &reqwest::Request, now: SystemTime| {
+        let received = ReceivedRequest {
+            method: req.method().as_str(),
+            path: req.url().path(),
+            query: req.url().query(),
+            headers: req.headers(),
+            body: &[],
+            authority: None,
+        };
+        verifier.verify(&received, now)
+    };
+
+    // Credentials without a project id sign without X-Project-Id; once one is added (which
+    // resets their cached header values) it is sent and signed.
+    let creds: Credentials = PermanentCredentials::new(AK, SK).into();
+    for url in [
+        "https://aom.cn-north-4.myhuaweicloud.com/v1/p1/cms/workflow",
+        "http://127.0.0.1:8080/v1/p1/cms/workflow?b=2&a=1",
+        "https://aom.cn-north-4.myhuaweicloud.com/v1/p1/cms/workflow",
+    ] {
+        let mut req = request(url);
+        aom_auth::sign_reqwest(&mut req, &creds).unwrap();
+        verify(&req, SystemTime::now()).unwrap();
+        let url = req.url().clone();
+        let expected_host = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap()),
+            None => url.host_str().unwrap().to_owned(),
+        };
+        assert_eq!(req.headers()["host"], expected_host.as_str());
+        assert!(req.headers().get("x-project-id").is_none());
+    }
+    let creds = creds.or_project_id(Some("p2"));
+    let mut req = request("https://aom.cn-north-4.myhuaweicloud.com/v1/p2/cms/workflow");
+    aom_auth::sign_reqwest(&mut req, &creds).unwrap();
+    assert_eq!(req.headers()["x-project-id"], "p2");
+    let identity = verify(&req, SystemTime::now()).unwrap();
+    assert!(identity.signed_headers.iter().any(|h| h == "x-project-id"));
+
+    // The date is the one of the second being signed, whatever was signed before on this
+    // thread.
+    let t0 = common::parse_date("20240315T083000Z").unwrap();
+    for (offset, expected) in [
+        (0, "20240315T083000Z"),
+        (1, "20240315T083001Z"),
+        (1, "20240315T083001Z"),
+        (0, "20240315T083000Z"),
+        (86_400, "20240316T083000Z"),
+    ] {
+        let now = t0 + Duration::from_secs(offset);
+        let mut req = request("https://aom.cn-north-4.myhuaweicloud.com/v1/p2/cms/workflow");
+        let trace = Signer::default()
+            .sign_reqwest_at(&mut req, &creds, now)
+            .unwrap();
+        assert_eq!(req.headers()["x-sdk-date"], expected);
+        assert_eq!(trace.sdk_date(), expected);
+        verify(&req, now).unwrap();
+    }
+}

@@ -154,13 +154,18 @@ pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// Lower-case hex of 32 bytes, without allocating.
+/// Lower-case hex of 32 bytes, without allocating. Branch-free arithmetic per nibble, so
+/// the compiler can vectorise it.
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    #[inline(always)]
+    fn digit(nibble: u8) -> u8 {
+        // '0'..='9' for 0..=9, 'a'..='f' for 10..=15.
+        nibble + b'0' + u8::from(nibble > 9) * (b'a' - b'0' - 10)
+    }
     let mut out = [0u8; 64];
-    for (i, b) in bytes.iter().enumerate() {
-        out[2 * i] = HEX[usize::from(b >> 4)];
-        out[2 * i + 1] = HEX[usize::from(b & 0x0f)];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = digit(b >> 4);
+        pair[1] = digit(b & 0x0f);
     }
     out
 }

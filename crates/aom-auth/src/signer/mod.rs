@@ -49,12 +49,13 @@ pub(crate) use self::canonical::{
     write_canonical_query_typed, write_canonical_uri,
 };
 pub use self::headers::SdkHeaders;
+pub(crate) use self::headers::SignedEntry;
 use self::headers::{
-    AUTHORIZATION, CONTENT_TYPE, HOST, HeaderStore, SignedList, StdHeader, X_AUTH_TOKEN,
+    AUTHORIZATION, CONTENT_TYPE, HeaderStore, HostSource, SignedList, StdHeader, X_AUTH_TOKEN,
     X_DOMAIN_ID, X_PROJECT_ID, X_SDK_CONTENT_SHA256, X_SDK_CONTENT_SM3, X_SDK_DATE,
     X_SECURITY_TOKEN,
 };
-use crate::credentials::{AkSkRef, Credentials, HmacKeyCache};
+use crate::credentials::{AkSkRef, Credentials, SigningCache};
 use crate::error::SignError;
 
 /// The value of the payload-hash header for bodies that are not hashed.
@@ -191,7 +192,7 @@ pub(crate) fn write_request_line(
 pub(crate) fn write_request_tail(
     buf: &mut Vec<u8>,
     parts: &mut CanonicalParts,
-    signed: &[(Cow<'_, str>, &[u8])],
+    signed: &[SignedEntry<'_>],
     signed_names: Option<&str>,
     payload_hash: &[u8],
 ) {
@@ -272,7 +273,7 @@ pub(crate) fn symmetric_signature(
     sk: &str,
     info: Option<&str>,
     sts: &[u8],
-    cache: Option<&HmacKeyCache>,
+    cache: Option<&SigningCache>,
 ) -> Option<([u8; 64], Option<[u8; 64]>)> {
     match alg {
         SigningAlgorithm::HmacSha256 => Some((
@@ -571,23 +572,6 @@ impl fmt::Debug for SdkRequest {
     }
 }
 
-/// Where the `Host` value comes from (only formatted when the header is missing).
-#[derive(Debug, Clone, Copy)]
-enum HostSource<'a> {
-    Netloc(&'a str),
-    HostPort(&'a str, Option<u16>),
-}
-
-impl HostSource<'_> {
-    fn to_value(self) -> String {
-        match self {
-            Self::Netloc(netloc) => netloc.to_owned(),
-            Self::HostPort(host, None) => host.to_owned(),
-            Self::HostPort(host, Some(port)) => format!("{host}:{port}"),
-        }
-    }
-}
-
 /// Everything about one request except its headers.
 struct Target<'a> {
     method: &'a str,
@@ -676,7 +660,7 @@ impl Signer {
     ) -> Result<Outcome, SignError> {
         // Sign a detached header map so that the URL and body can stay borrowed.
         let mut headers = std::mem::take(request.headers_mut());
-        headers.reserve(5);
+        headers.reserve(headers_added(credentials));
         let result = {
             let url = request.url();
             let host = url.host_str().map(|h| HostSource::HostPort(h, url.port()));
@@ -733,6 +717,7 @@ impl Signer {
             body: Body::Bytes(body),
         };
         let mut buf = Vec::with_capacity(1024);
+        request.headers_mut().reserve(headers_added(credentials));
         let outcome = self.sign_store(
             request.headers_mut(),
             &target,
@@ -854,16 +839,22 @@ impl Signer {
         let date = resolve_date(headers, now, policy)?;
 
         // 8. Host.
-        if !headers.set_if_absent(&HOST, &|| target.host.map(HostSource::to_value))? {
+        if !headers.set_host_if_absent(target.host)? {
             return Err(SignError::MissingHost);
         }
 
         // 9.-10. Signed headers and canonical request.
-        headers.trim_values();
         let mut parts = write_request_line(buf, target.method, target.path, target.query);
-        let mut signed: SignedList<'_> = Vec::with_capacity(16);
-        headers.signed(&mut signed);
-        signed.sort_by(|a, b| a.0.cmp(&b.0));
+        let lowered = headers.lowered_names();
+        let mut signed = SignedList::new();
+        if !headers.signed(&lowered, &mut signed) {
+            // Values are sent as signed, trimmed: trim them in place and list them again.
+            drop(signed);
+            headers.trim_values();
+            signed = SignedList::new();
+            headers.signed(&lowered, &mut signed);
+        }
+        signed.sort();
         let empty_hex;
         let body_hex;
         let payload_hash: &[u8] = match target.body {
@@ -882,7 +873,7 @@ impl Signer {
                 },
             },
         };
-        write_request_tail(buf, &mut parts, &signed, None, payload_hash);
+        write_request_tail(buf, &mut parts, signed.as_slice(), None, payload_hash);
         drop(signed);
         parts.request = 0..buf.len();
 
@@ -903,7 +894,7 @@ impl Signer {
             aksk.sk,
             info.as_deref(),
             sts,
-            Some(aksk.hmac_key),
+            Some(aksk.signing_cache),
         ) {
             Some((sig, key)) => {
                 parts.signature = push_range(buf, &sig);
@@ -994,6 +985,22 @@ fn push_range(buf: &mut Vec<u8>, bytes: &[u8]) -> Range<usize> {
     start..buf.len()
 }
 
+/// How many headers signing adds at most (besides `X-Sdk-Content-Sha256`), to reserve room
+/// for them at once. Reserving more than needed would make a header map that has just
+/// enough room grow.
+fn headers_added(credentials: &Credentials) -> usize {
+    match credentials.aksk() {
+        // X-Sdk-Date, Host, Authorization and the credential headers.
+        Some(aksk) => {
+            3 + usize::from(aksk.project_id.is_some())
+                + usize::from(aksk.domain_id.is_some())
+                + usize::from(aksk.security_token.is_some())
+        }
+        // X-Auth-Token and X-Project-Id.
+        None => 2,
+    }
+}
+
 /// The payload-hash header for an algorithm.
 fn content_hash_header(alg: SigningAlgorithm) -> &'static StdHeader {
     match alg.hash_kind() {
@@ -1014,15 +1021,20 @@ fn add_credential_headers<H: HeaderStore>(
     headers: &mut H,
     aksk: &AkSkRef<'_>,
 ) -> Result<(), SignError> {
+    let ready = aksk.signing_cache.header_values(aksk);
     if let Some(pid) = aksk.project_id {
-        headers.set(&X_PROJECT_ID, pid.as_bytes())?;
+        headers.set_ready(&X_PROJECT_ID, pid.as_bytes(), ready.project_id.as_ref())?;
     }
     if let Some(did) = aksk.domain_id {
-        headers.set(&X_DOMAIN_ID, did.as_bytes())?;
+        headers.set_ready(&X_DOMAIN_ID, did.as_bytes(), ready.domain_id.as_ref())?;
     }
     // "Token is not null": an empty token still adds an empty, signed header (c55).
     if let Some(token) = aksk.security_token {
-        headers.set(&X_SECURITY_TOKEN, token.as_bytes())?;
+        headers.set_ready(
+            &X_SECURITY_TOKEN,
+            token.as_bytes(),
+            ready.security_token.as_ref(),
+        )?;
     }
     Ok(())
 }
@@ -1040,10 +1052,39 @@ fn resolve_date<H: HeaderStore>(
         })?;
         return format_sdk_date(secs).ok_or(SignError::Clock);
     }
-    let formatted = format_sdk_date(now_unix(now)?).ok_or(SignError::Clock)?;
+    let (formatted, ready) = sdk_date_of(now_unix(now)?)?;
     // For `Policy::Fresh` (HTTP header maps) `set` replaces every existing value.
-    headers.set(&X_SDK_DATE, &formatted)?;
+    headers.set_ready(&X_SDK_DATE, &formatted, ready.as_ref())?;
     Ok(formatted)
+}
+
+thread_local! {
+    /// The `X-Sdk-Date` of the second this thread last signed in, formatted and as a header
+    /// value: requests signed within one second all carry that second's date, so it is built
+    /// once per second instead of once per request. Only ever used for the same second.
+    static LAST_DATE: std::cell::RefCell<Option<(i64, [u8; 16], http::HeaderValue)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `X-Sdk-Date` for `unix_seconds`, formatted and (when this thread can cache it) as a
+/// header value.
+fn sdk_date_of(unix_seconds: i64) -> Result<([u8; 16], Option<http::HeaderValue>), SignError> {
+    let format = || format_sdk_date(unix_seconds).ok_or(SignError::Clock);
+    LAST_DATE.with(|cell| {
+        let Ok(mut last) = cell.try_borrow_mut() else {
+            return Ok((format()?, None));
+        };
+        if let Some((secs, formatted, value)) = &*last
+            && *secs == unix_seconds
+        {
+            return Ok((*formatted, Some(value.clone())));
+        }
+        let formatted = format()?;
+        // Digits and letters: always a valid header value.
+        let value = http::HeaderValue::from_bytes(&formatted).ok();
+        *last = value.clone().map(|v| (unix_seconds, formatted, v));
+        Ok((formatted, value))
+    })
 }
 
 /// Turns the trace buffer into a `String`. Only header values can hold invalid UTF-8; then

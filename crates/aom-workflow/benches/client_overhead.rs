@@ -1,0 +1,260 @@
+//! Client CPU per seed-operation call (SearchWorkflowExecutionDetail) and calls per second
+//! against the emulator on loopback, side by side with a bare `reqwest` GET of the same bytes
+//! from a plain server.
+//!
+//! `cargo bench -p aom-workflow --bench client_overhead`
+//!
+//! The servers run on their own runtime thread; the client runs on the main thread, whose CPU
+//! time is measured, so server work is not counted. The SDK call signs the request, checks the
+//! ids, decodes the JSON into the generated model and builds the typed `Execution` (per-host
+//! results included); the baseline only fetches the bytes, and a second baseline also decodes
+//! them into the generated model.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot set up should stop
+
+use std::time::{Duration, Instant};
+
+use aom_emulator::Emulator;
+use aom_workflow::Client;
+use aom_workflow::model::{
+    SearchWorkflowExecutionDetailResponse, TaskType, WorkflowRequestBody, WorkflowType,
+};
+use cpu_time::ThreadTime;
+use serde_json::json;
+
+const CALLS: u32 = 3000;
+
+struct Setup {
+    url: String,
+    credentials: aom_workflow::auth::PermanentCredentials,
+    workflow: String,
+    execution: String,
+    bare_url: String,
+    bytes: usize,
+}
+
+fn servers() -> Setup {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let emu = Emulator::builder().seed(1).start().await.unwrap();
+            let client = Client::builder()
+                .endpoint(emu.url())
+                .credentials(emu.credentials())
+                .build()
+                .await
+                .unwrap();
+            let input = serde_json::from_value(json!({"emulator": {"host_seconds": 0}})).unwrap();
+            let workflow = client
+                .workflows()
+                .create(WorkflowRequestBody {
+                    name: "bench".parse().unwrap(),
+                    type_: WorkflowType::Manual,
+                    description: None,
+                    tags: Default::default(),
+                    template_name: Some("CMS::ECS::BulkyRunScript".parse().unwrap()),
+                    template_id: None,
+                    input,
+                    quote: vec![],
+                    job_name: None,
+                    job_id: None,
+                    service_scenario: None,
+                    service_name: None,
+                    task_type: TaskType::Script,
+                })
+                .await
+                .unwrap()
+                .id
+                .unwrap();
+            let execution = client
+                .workflows()
+                .execute_and_wait(&workflow)
+                .await
+                .unwrap();
+            let execution = execution.execution_id.unwrap();
+
+            // The exact bytes the emulator answers, served by a plain axum server.
+            let mut request = reqwest::Request::new(
+                reqwest::Method::GET,
+                format!(
+                    "{}/v1/{}/cms/workflow/{workflow}/executions/{execution}/status",
+                    emu.url(),
+                    emu.project_id()
+                )
+                .parse()
+                .unwrap(),
+            );
+            request
+                .headers_mut()
+                .insert("content-type", "application/json".parse().unwrap());
+            aom_auth::sign_reqwest(&mut request, &emu.credentials().into()).unwrap();
+            let body = reqwest::Client::new()
+                .execute(request)
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            let bytes = body.len();
+            let app = axum::Router::new().route(
+                "/bytes",
+                axum::routing::get(move || {
+                    let body = body.clone();
+                    async move { ([("content-type", "application/json")], body) }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let bare_url = format!("http://{}/bytes", listener.local_addr().unwrap());
+            tx.send(Setup {
+                url: emu.url(),
+                credentials: emu.credentials(),
+                workflow,
+                execution,
+                bare_url,
+                bytes,
+            })
+            .unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+struct Figures {
+    cpu_per_call: Duration,
+    calls_per_sec: f64,
+}
+
+async fn measure<F, Fut>(mut call: F) -> Figures
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for _ in 0..300 {
+        call().await;
+    }
+    let cpu = ThreadTime::now();
+    let wall = Instant::now();
+    for _ in 0..CALLS {
+        call().await;
+    }
+    let cpu = cpu.elapsed();
+    let wall = wall.elapsed();
+    Figures {
+        cpu_per_call: cpu / CALLS,
+        calls_per_sec: f64::from(CALLS) / wall.as_secs_f64(),
+    }
+}
+
+fn main() {
+    let setup = servers();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client = Client::builder()
+            .endpoint(&setup.url)
+            .credentials(setup.credentials.clone())
+            .build()
+            .await
+            .unwrap();
+        let bare = reqwest::Client::new();
+        let credentials: aom_auth::Credentials = setup.credentials.clone().into();
+        let emu_url: reqwest::Url = format!(
+            "{}/v1/{}/cms/workflow/{}/executions/{}/status",
+            setup.url,
+            client.project_id(),
+            setup.workflow,
+            setup.execution
+        )
+        .parse()
+        .unwrap();
+        let mut rounds = Vec::new();
+        for _ in 0..3 {
+            let sdk = measure(|| async {
+                let e = client
+                    .executions()
+                    .get(&setup.workflow, &setup.execution)
+                    .await
+                    .unwrap();
+                std::hint::black_box(e);
+            })
+            .await;
+            let raw = measure(|| async {
+                let b = bare.get(&setup.bare_url).send().await.unwrap().bytes().await.unwrap();
+                std::hint::black_box(b);
+            })
+            .await;
+            let decoded = measure(|| async {
+                let b = bare.get(&setup.bare_url).send().await.unwrap().bytes().await.unwrap();
+                let d: SearchWorkflowExecutionDetailResponse = serde_json::from_slice(&b).unwrap();
+                std::hint::black_box(d);
+            })
+            .await;
+            let signed = measure(|| async {
+                let mut request = reqwest::Request::new(reqwest::Method::GET, emu_url.clone());
+                request
+                    .headers_mut()
+                    .insert("content-type", reqwest::header::HeaderValue::from_static("application/json"));
+                aom_auth::sign_reqwest(&mut request, &credentials).unwrap();
+                let b = bare.execute(request).await.unwrap().bytes().await.unwrap();
+                let d: SearchWorkflowExecutionDetailResponse = serde_json::from_slice(&b).unwrap();
+                std::hint::black_box(d);
+            })
+            .await;
+            let api = measure(|| async {
+                let d = client
+                    .api()
+                    .search_workflow_execution_detail()
+                    .workflow_id(setup.workflow.as_str())
+                    .execution_id(setup.execution.as_str())
+                    .send()
+                    .await
+                    .unwrap();
+                std::hint::black_box(d);
+            })
+            .await;
+            println!(
+                "round aom-api generated call: {:.1} µs CPU, {:.0} calls/s",
+                api.cpu_per_call.as_secs_f64() * 1e6,
+                api.calls_per_sec
+            );
+            println!(
+                "round signed reqwest GET to the emulator + decode: {:.1} µs CPU, {:.0} calls/s",
+                signed.cpu_per_call.as_secs_f64() * 1e6,
+                signed.calls_per_sec
+            );
+            rounds.push((sdk, raw, decoded));
+        }
+        println!(
+            "seed operation, {} bytes per answer, {CALLS} calls per measurement, client on one thread",
+            setup.bytes
+        );
+        println!("{:<34} {:>14} {:>12}", "", "client CPU/call", "calls/s");
+        for (i, (sdk, raw, decoded)) in rounds.iter().enumerate() {
+            for (name, f) in [
+                ("aom-workflow executions().get()", sdk),
+                ("bare reqwest GET (bytes)", raw),
+                ("bare reqwest GET + decode", decoded),
+            ] {
+                println!(
+                    "round {i} {name:<26} {:>12.1} µs {:>12.0}",
+                    f.cpu_per_call.as_secs_f64() * 1e6,
+                    f.calls_per_sec
+                );
+            }
+            println!(
+                "round {i} ratio: CPU {:.2}× bare bytes, {:.2}× bare+decode; {:.0}× less CPU than the official Python SDK's 0.93 ms",
+                sdk.cpu_per_call.as_secs_f64() / raw.cpu_per_call.as_secs_f64(),
+                sdk.cpu_per_call.as_secs_f64() / decoded.cpu_per_call.as_secs_f64(),
+                0.93e-3 / sdk.cpu_per_call.as_secs_f64(),
+            );
+        }
+    });
+}

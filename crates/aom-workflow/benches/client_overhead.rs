@@ -12,13 +12,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot set up should stop
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::time::{Duration, Instant};
 
 use aom_emulator::Emulator;
 use aom_workflow::Client;
-use aom_workflow::model::{
-    SearchWorkflowExecutionDetailResponse, TaskType, WorkflowRequestBody, WorkflowType,
-};
+use aom_workflow::model::SearchWorkflowExecutionDetailResponse;
 use cpu_time::ThreadTime;
 use serde_json::json;
 
@@ -49,28 +50,13 @@ fn servers() -> Setup {
                 .build()
                 .await
                 .unwrap();
-            let input = serde_json::from_value(json!({"emulator": {"host_seconds": 0}})).unwrap();
-            let workflow = client
-                .workflows()
-                .create(WorkflowRequestBody {
-                    name: "bench".parse().unwrap(),
-                    type_: WorkflowType::Manual,
-                    description: None,
-                    tags: Default::default(),
-                    template_name: Some("CMS::ECS::BulkyRunScript".parse().unwrap()),
-                    template_id: None,
-                    input,
-                    quote: vec![],
-                    job_name: None,
-                    job_id: None,
-                    service_scenario: None,
-                    service_name: None,
-                    task_type: TaskType::Script,
-                })
-                .await
-                .unwrap()
-                .id
-                .unwrap();
+            // The test suite's workflow helper: a script over 3 hosts that finishes at once.
+            let targets = common::hosts(&emu, 3);
+            let workflow = common::create(
+                &client,
+                common::workflow("bench", &targets, json!({"host_seconds": 0})),
+            )
+            .await;
             let execution = client
                 .workflows()
                 .execute_and_wait(&workflow)

@@ -48,6 +48,7 @@
 pub mod admin;
 mod api;
 mod app;
+pub mod cli;
 pub mod config;
 mod conn;
 pub mod engine;

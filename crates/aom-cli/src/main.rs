@@ -1,0 +1,68 @@
+//! `aom`: every Huawei Cloud AOM automation operation from the terminal, over `aom-workflow`.
+//!
+//! Exit codes: 0 success, 1 the execution ended failed, 2 usage error, 3 API or authentication
+//! error, 4 timeout (see [`exit`]). `aom demo` runs a workflow on an in-process emulator.
+
+mod args;
+mod commands;
+mod exit;
+mod output;
+mod progress;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return exit::CliError::usage(format!("cannot start the runtime: {e}")).report(),
+    };
+    // `aom emulator ...` takes the emulator binary's flags, which overlap the global ones
+    // (`--project-id`): hand them over untouched.
+    if argv.get(1).is_some_and(|a| a == "emulator") {
+        let rest = argv[2..].to_vec();
+        return finish(runtime.block_on(commands::emulator::run(rest)));
+    }
+    let cli = args::Cli::parse_from(argv);
+    if cli.global.debug {
+        init_tracing();
+    }
+    finish(runtime.block_on(commands::run(cli)))
+}
+
+fn finish(result: Result<exit::Outcome, exit::CliError>) -> ExitCode {
+    match result {
+        Ok(outcome) => outcome.code(),
+        Err(e) => e.report(),
+    }
+}
+
+/// `--debug`: the SDK's tracing (requests, retries, polls, credential sources) on stderr. The
+/// SDK never puts secrets in its events, and credentials redact themselves when debug-printed.
+fn init_tracing() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let targets = Targets::new()
+        .with_target("aom_workflow", LevelFilter::DEBUG)
+        .with_target("aom_api", LevelFilter::DEBUG)
+        .with_target("aom_auth", LevelFilter::DEBUG)
+        .with_target("aom_emulator", LevelFilter::INFO)
+        .with_target("aom_cli", LevelFilter::DEBUG)
+        .with_default(LevelFilter::WARN);
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE),
+        )
+        .with(targets)
+        .try_init();
+}

@@ -12,7 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  the execution ended failed (fail, cancel or approvalFailed)
+  1  the execution ended failed (fail, cancel or approvalFailed), or --wait found it paused
+     after a failed node (it waits for `aom execution restart|skip|continue`)
   2  usage error: a bad argument or missing configuration (nothing was sent)
   3  API or authentication error (code, message and request id are printed)
   4  timeout (--timeout elapsed, or the execution did not finish in time)
@@ -165,7 +166,8 @@ pub enum WorkflowCommand {
         /// The workflow id.
         #[arg(value_parser = id::<model::WorkflowId>)]
         workflow_id: String,
-        /// Wait for the execution to end, then print per-host results (exit 1 if it failed).
+        /// Wait for the execution to end (or pause for an action), then print per-host results;
+        /// exit 1 if it failed.
         #[arg(long)]
         wait: bool,
     },
@@ -210,6 +212,10 @@ pub struct CreateArgs {
     #[arg(long, value_name = "NAME", default_value = "CMS::ECS::BulkyRunScript",
           value_parser = parsed::<model::WorkflowRequestBodyTemplateName>)]
     pub template_name: String,
+    /// Started by hand (manual) or on a schedule (cron; `aom workflow trigger` turns it on and
+    /// off).
+    #[arg(long = "type", value_name = "TYPE", value_enum, default_value_t = Kind::Manual)]
+    pub kind: Kind,
     /// A description.
     #[arg(long, value_parser = parsed::<model::WorkflowRequestBodyDescription>)]
     pub description: Option<String>,
@@ -222,6 +228,15 @@ pub struct CreateArgs {
     pub body: Option<PathBuf>,
 }
 
+/// A workflow's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    /// Started by hand.
+    Manual,
+    /// Started on a schedule.
+    Cron,
+}
+
 /// `aom execution ...`
 #[derive(Debug, Subcommand)]
 pub enum ExecutionCommand {
@@ -230,7 +245,7 @@ pub enum ExecutionCommand {
         /// The execution.
         #[command(flatten)]
         ids: ExecutionIds,
-        /// Wait for it to end, with live progress (exit 1 if it failed).
+        /// Wait for it to end (or pause for an action), with live progress; exit 1 if it failed.
         #[arg(long, conflicts_with = "watch")]
         wait: bool,
         /// Like --wait, but print every change as it happens (with -o json: one document per
@@ -328,9 +343,9 @@ pub enum TemplateCommand {
         /// The template id.
         #[arg(value_parser = id::<model::TemplateId>)]
         template_id: String,
-        /// Built-in templates are public, your own are private.
-        #[arg(long, value_enum, default_value_t = Share::Public)]
-        share_type: Share,
+        /// Built-in templates are public, your own are private (default: public, then private).
+        #[arg(long, value_enum)]
+        share_type: Option<Share>,
     },
 }
 

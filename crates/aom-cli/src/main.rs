@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     }
     let cli = args::Cli::parse_from(argv);
     if cli.global.debug {
-        init_tracing();
+        init_tracing(cli.global.color() && std::io::IsTerminal::is_terminal(&std::io::stderr()));
     }
     finish(runtime.block_on(commands::run(cli)))
 }
@@ -46,7 +46,7 @@ fn finish(result: Result<exit::Outcome, exit::CliError>) -> ExitCode {
 
 /// `--debug`: the SDK's tracing (requests, retries, polls, credential sources) on stderr. The
 /// SDK never puts secrets in its events, and credentials redact themselves when debug-printed.
-fn init_tracing() {
+fn init_tracing(ansi: bool) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
@@ -61,6 +61,7 @@ fn init_tracing() {
         .with(
             tracing_subscriber::fmt::layer()
                 .with_writer(std::io::stderr)
+                .with_ansi(ansi)
                 .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE),
         )
         .with(targets)

@@ -1,7 +1,9 @@
 //! `aom execution ...`: status (and waiting), node actions, termination; and the waiting and
 //! showing that `aom workflow run --wait` and `aom demo` share.
 
-use aom_workflow::{Client, DEFAULT_DEADLINE, Execution, NodeAction, PollPolicy};
+use aom_workflow::{
+    Client, DEFAULT_DEADLINE, Execution, ExecutionStatus, NodeAction, NodeStatus, PollPolicy,
+};
 use futures_util::StreamExt as _;
 
 use super::connect;
@@ -92,7 +94,14 @@ async fn act(
     Ok(Outcome::Success)
 }
 
-/// Waits for an execution to end, showing progress; `--timeout` is the deadline.
+/// Whether a wait is over: the execution ended, or it is paused waiting for `continue`, `skip`
+/// or `restart` (waiting on would only end at the deadline).
+fn stopped(e: &Execution) -> bool {
+    e.is_finished() || e.status == ExecutionStatus::Pausing
+}
+
+/// Waits for an execution to end (or pause for an action), showing progress; `--timeout` is
+/// the deadline.
 pub async fn wait_for(
     g: &Global,
     client: &Client,
@@ -107,6 +116,7 @@ pub async fn wait_for(
             .wait(workflow_id, execution_id)
             .deadline(g.timeout.unwrap_or(DEFAULT_DEADLINE))
             .poll_policy(poll)
+            .until(stopped)
             .on_progress(|e| progress.update(e));
         wait.await
     };
@@ -126,6 +136,7 @@ async fn watch_execution(
         .wait(workflow_id, execution_id)
         .deadline(g.timeout.unwrap_or(DEFAULT_DEADLINE))
         .poll_policy(super::poll_policy())
+        .until(stopped)
         .stream();
     let mut stream = std::pin::pin!(stream);
     let mut last = None;
@@ -161,9 +172,11 @@ pub fn show(g: &Global, execution: &Execution) -> Result<Outcome, CliError> {
     Ok(outcome(execution))
 }
 
-/// Exit 1 for an execution that ended failed.
+/// Exit 1 for an execution that ended failed, or that is paused after a node failed.
 pub fn outcome(execution: &Execution) -> Outcome {
-    if ended_failed(execution) {
+    let paused_on_failure = execution.status == ExecutionStatus::Pausing
+        && execution.nodes.iter().any(|n| n.status == NodeStatus::Fail);
+    if ended_failed(execution) || paused_on_failure {
         Outcome::ExecutionFailed
     } else {
         Outcome::Success

@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use aom_workflow::model::{ListTemplateByJobIdRequestBody, SortColumn, Template};
 
 use super::{collect, connect};
-use crate::args::{Global, Output, TemplateCommand};
+use crate::args::{Global, Output, Share, TemplateCommand};
 use crate::exit::{CliError, Outcome};
 use crate::output::json;
 use crate::output::table::{self, Table};
@@ -46,10 +46,16 @@ pub async fn run(g: &Global, cmd: TemplateCommand) -> Result<Outcome, CliError> 
             share_type,
         } => {
             let client = connect(g).await?;
-            let tpl = client
-                .templates()
-                .get(&template_id, share_type.api())
-                .await?;
+            let templates = client.templates();
+            let tpl = match share_type {
+                Some(share) => templates.get(&template_id, share.api()).await?,
+                None => match templates.get(&template_id, Share::Public.api()).await {
+                    Err(e) if e.status() == Some(404) => {
+                        templates.get(&template_id, Share::Private.api()).await?
+                    }
+                    other => other?,
+                },
+            };
             match g.output {
                 Output::Json => json::print(&tpl)?,
                 Output::Table => print!("{}", show(&tpl)),

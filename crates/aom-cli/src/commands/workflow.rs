@@ -10,7 +10,7 @@ use aom_workflow::model::{
 use serde_json::{Map, Value, json};
 
 use super::{collect, connect};
-use crate::args::{CreateArgs, Global, Output, TriggerCommand, WorkflowCommand};
+use crate::args::{CreateArgs, Global, Kind, Output, TriggerCommand, WorkflowCommand};
 use crate::commands::execution;
 use crate::exit::{CliError, Outcome};
 use crate::output::json;
@@ -203,7 +203,10 @@ fn create_body(args: &CreateArgs) -> Result<WorkflowRequestBody, CliError> {
     };
     Ok(WorkflowRequestBody {
         name: name.parse().map_err(|e| bad("--name", &e))?,
-        type_: WorkflowType::Manual,
+        type_: match args.kind {
+            Kind::Manual => WorkflowType::Manual,
+            Kind::Cron => WorkflowType::Cron,
+        },
         description: args
             .description
             .as_deref()

@@ -190,8 +190,12 @@ pub fn summary(e: &Execution) -> String {
     } else {
         format!("is {} after {}", e.status, table::duration(e.duration()))
     };
-    let paused = e
-        .paused_node()
+    let waiting = e.paused_node().or_else(|| {
+        (e.status == aom_workflow::ExecutionStatus::Pausing)
+            .then(|| e.nodes.iter().find(|n| n.status == NodeStatus::Fail))
+            .flatten()
+    });
+    let paused = waiting
         .map(|n| format!("; node {} waits for continue, skip or restart", n.node_id))
         .unwrap_or_default();
     format!(

@@ -42,6 +42,7 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Region, e.g. cn-north-4 (endpoint https://aom.REGION.myhuaweicloud.com, or
     /// HUAWEICLOUD_SDK_REGION_AOM_<REGION> when set).
@@ -383,11 +384,14 @@ fn region(value: &str) -> Result<String, String> {
         .map_err(|e| rule_of(&e))
 }
 
-/// A project id: exactly 32 characters of the documented alphabet.
+/// A project id: exactly 32 letters and digits (Huawei's project ids are hexadecimal).
 fn project_id(value: &str) -> Result<String, String> {
     let n = value.chars().count();
     if n != 32 {
         return Err(format!("must be exactly 32 characters, got {n}"));
+    }
+    if let Some(c) = value.chars().find(|c| !c.is_ascii_alphanumeric()) {
+        return Err(format!("must be letters and digits only, found {c:?}"));
     }
     parsed::<model::ProjectId>(value)
 }

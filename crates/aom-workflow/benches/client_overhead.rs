@@ -31,7 +31,7 @@ struct Setup {
     workflow: String,
     execution: String,
     bare_url: String,
-    bytes: usize,
+    body: bytes::Bytes,
 }
 
 fn servers() -> Setup {
@@ -86,7 +86,7 @@ fn servers() -> Setup {
                 .bytes()
                 .await
                 .unwrap();
-            let bytes = body.len();
+            let served = body.clone();
             let app = axum::Router::new().route(
                 "/bytes",
                 axum::routing::get(move || {
@@ -102,7 +102,7 @@ fn servers() -> Setup {
                 workflow,
                 execution,
                 bare_url,
-                bytes,
+                body: served,
             })
             .unwrap();
             axum::serve(listener, app).await.unwrap();
@@ -161,17 +161,24 @@ fn main() {
         )
         .parse()
         .unwrap();
+        let sdk_call = || async {
+            let e = client
+                .executions()
+                .get(&setup.workflow, &setup.execution)
+                .await
+                .unwrap();
+            std::hint::black_box(e);
+        };
+        // `AOM_BENCH_PROFILE=1` runs only the SDK call, long enough for `perf record`.
+        if std::env::var_os("AOM_BENCH_PROFILE").is_some() {
+            for _ in 0..20 {
+                measure(sdk_call).await;
+            }
+            return;
+        }
         let mut rounds = Vec::new();
         for _ in 0..3 {
-            let sdk = measure(|| async {
-                let e = client
-                    .executions()
-                    .get(&setup.workflow, &setup.execution)
-                    .await
-                    .unwrap();
-                std::hint::black_box(e);
-            })
-            .await;
+            let sdk = measure(sdk_call).await;
             let raw = measure(|| async {
                 let b = bare.get(&setup.bare_url).send().await.unwrap().bytes().await.unwrap();
                 std::hint::black_box(b);
@@ -218,9 +225,45 @@ fn main() {
             );
             rounds.push((sdk, raw, decoded));
         }
+        // Where the CPU goes, without any I/O.
+        let parts = 20_000u32;
+        let cpu = ThreadTime::now();
+        for _ in 0..parts {
+            let d: SearchWorkflowExecutionDetailResponse =
+                serde_json::from_slice(std::hint::black_box(&setup.body)).unwrap();
+            std::hint::black_box(d);
+        }
+        let decode = cpu.elapsed() / parts;
+        let decoded: SearchWorkflowExecutionDetailResponse =
+            serde_json::from_slice(&setup.body).unwrap();
+        let cpu = ThreadTime::now();
+        for _ in 0..parts {
+            let e = aom_workflow::Execution::from_api(std::hint::black_box(decoded.clone()));
+            std::hint::black_box(e);
+        }
+        let typed = cpu.elapsed() / parts;
+        let cpu = ThreadTime::now();
+        for _ in 0..parts {
+            std::hint::black_box(std::hint::black_box(&decoded).clone());
+        }
+        let clone = cpu.elapsed() / parts;
+        let cpu = ThreadTime::now();
+        for _ in 0..parts {
+            let mut request = reqwest::Request::new(reqwest::Method::GET, emu_url.clone());
+            aom_auth::sign_reqwest(&mut request, &credentials).unwrap();
+            std::hint::black_box(request);
+        }
+        let sign = cpu.elapsed() / parts;
+        println!(
+            "without I/O: decode {:.1} µs, typed Execution {:.1} µs (of which cloning the input {:.1} µs), build + sign a request {:.1} µs",
+            decode.as_secs_f64() * 1e6,
+            typed.as_secs_f64() * 1e6,
+            clone.as_secs_f64() * 1e6,
+            sign.as_secs_f64() * 1e6,
+        );
         println!(
             "seed operation, {} bytes per answer, {CALLS} calls per measurement, client on one thread",
-            setup.bytes
+            setup.body.len()
         );
         println!("{:<34} {:>14} {:>12}", "", "client CPU/call", "calls/s");
         for (i, (sdk, raw, decoded)) in rounds.iter().enumerate() {

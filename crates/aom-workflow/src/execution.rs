@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use aom_api::types::{HostResult, SearchWorkflowExecutionDetailResponse};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -22,7 +22,11 @@ fn span(begin: Option<OffsetDateTime>, end: Option<OffsetDateTime>) -> Option<Du
 
 /// One execution of a workflow, as [`Executions::get`](crate::resources::Executions::get)
 /// returns it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// Every field of the API's answer is here (times as real times), and each node keeps its
+/// output exactly as received next to the per-host view, so nothing is lost. It serialises to
+/// JSON and reads back into an equal value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Execution {
     /// The workflow id.
     pub workflow_id: Option<String>,
@@ -31,50 +35,62 @@ pub struct Execution {
     /// The status.
     pub status: ExecutionStatus,
     /// When it started.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "time::serde::rfc3339::option", default)]
     pub begin_time: Option<OffsetDateTime>,
     /// When it ended.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "time::serde::rfc3339::option", default)]
     pub end_time: Option<OffsetDateTime>,
     /// When it last changed.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "time::serde::rfc3339::option", default)]
     pub last_update_time: Option<OffsetDateTime>,
+    /// The edit time of the workflow version this execution ran.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub workflow_edit_time: Option<OffsetDateTime>,
     /// The nodes, in the order the service lists them.
     pub nodes: Vec<NodeResult>,
     /// Approving users.
+    #[serde(default)]
     pub approvers: Vec<String>,
-    /// The answer as received (unknown fields aside), for anything not modelled here.
-    #[serde(skip)]
-    pub raw: SearchWorkflowExecutionDetailResponse,
+    /// The project id, as the service reported it.
+    #[serde(default)]
+    pub project_id: Option<String>,
+    /// The id of the execution's last snapshot record.
+    #[serde(default)]
+    pub last_record_id_with_snapshot: Option<String>,
 }
 
 impl Execution {
     /// Reads the API's answer. Never fails: an output of an unexpected shape is kept raw.
+    ///
+    /// The answer is taken apart, not copied: each node's output moves into
+    /// [`NodeResult::raw_output`], and only the per-host fields are read out of it.
     pub fn from_api(raw: SearchWorkflowExecutionDetailResponse) -> Self {
         let nodes = raw
             .execution_result_list
-            .iter()
+            .into_iter()
             .flatten()
             .map(|n| NodeResult {
-                node_id: n.node_id.clone().unwrap_or_default(),
-                status: NodeStatus::from(n.status.clone().unwrap_or_default()),
+                hosts: n.output.as_ref().and_then(HostOutcomes::parse),
+                node_id: n.node_id.unwrap_or_default(),
+                status: NodeStatus::from(n.status.unwrap_or_default()),
                 begin_time: from_millis(n.begin_time),
                 end_time: from_millis(n.end_time),
-                function_execution_id: n.function_execution_id.clone(),
-                hosts: n.output.as_ref().and_then(HostOutcomes::parse),
-                raw_output: n.output.clone(),
+                function_execution_id: n.function_execution_id,
+                raw_output: n.output,
             })
             .collect();
         Self {
-            workflow_id: raw.workflow_id.clone(),
-            execution_id: raw.execution_id.clone(),
-            status: ExecutionStatus::from(raw.status.clone().unwrap_or_default()),
+            workflow_id: raw.workflow_id,
+            execution_id: raw.execution_id,
+            status: ExecutionStatus::from(raw.status.unwrap_or_default()),
             begin_time: from_millis(raw.begin_time),
             end_time: from_millis(raw.end_time),
             last_update_time: from_millis(raw.last_update_time),
+            workflow_edit_time: from_millis(raw.workflow_edit_time),
             nodes,
-            approvers: raw.approve_user_name_list.clone().unwrap_or_default(),
-            raw,
+            approvers: raw.approve_user_name_list.unwrap_or_default(),
+            project_id: raw.project_id,
+            last_record_id_with_snapshot: raw.last_record_id_with_snapshot,
         }
     }
 
@@ -127,17 +143,17 @@ impl Execution {
 }
 
 /// The result of one node.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NodeResult {
     /// The node id.
     pub node_id: String,
     /// The node's own status (hosts may have failed in a `success` node).
     pub status: NodeStatus,
     /// When it started.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "time::serde::rfc3339::option", default)]
     pub begin_time: Option<OffsetDateTime>,
     /// When it ended.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "time::serde::rfc3339::option", default)]
     pub end_time: Option<OffsetDateTime>,
     /// The FunctionGraph execution id.
     pub function_execution_id: Option<String>,
@@ -156,7 +172,7 @@ impl NodeResult {
 }
 
 /// Hosts by outcome.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostOutcomes {
     /// Succeeded.
     pub success: Vec<Host>,
@@ -208,7 +224,7 @@ impl HostOutcomes {
 }
 
 /// Host counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostCounts {
     /// Succeeded.
     pub success: usize,
@@ -240,14 +256,13 @@ impl std::ops::Add for HostCounts {
 }
 
 /// The outcome of a node on one host.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// The entry as received stays in the node's [`raw_output`](NodeResult::raw_output).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Host {
     /// The host entry in the shared `HostResult` schema.
-    #[serde(flatten)]
     pub result: HostResult,
-    /// The entry exactly as received (other node kinds put other fields here).
-    #[serde(skip)]
-    pub raw: Value,
 }
 
 /// `HostResult` fields that carry numbers as text.
@@ -261,6 +276,11 @@ const TEXT_FIELDS: &[&str] = &[
 
 impl Host {
     fn parse(value: &Value) -> Option<Self> {
+        // Read straight from the borrowed value; only an entry with a number where the schema
+        // has text (an exit code as `1`) pays for a normalised copy.
+        if let Ok(result) = HostResult::deserialize(value) {
+            return Some(Self { result });
+        }
         let mut normalized = value.as_object()?.clone();
         for key in TEXT_FIELDS {
             if let Some(Value::Number(n)) = normalized.get(*key) {
@@ -268,11 +288,8 @@ impl Host {
                 normalized.insert((*key).to_string(), Value::String(text));
             }
         }
-        let result: HostResult = serde_json::from_value(Value::Object(normalized)).ok()?;
-        Some(Self {
-            result,
-            raw: value.clone(),
-        })
+        let result = HostResult::deserialize(&Value::Object(normalized)).ok()?;
+        Some(Self { result })
     }
 
     /// The instance id.

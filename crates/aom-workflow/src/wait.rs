@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::{Stream, StreamExt as _};
+use futures_util::Stream;
 
 use crate::client::Client;
 use crate::error::{Error, WaitFailure};
@@ -171,9 +171,19 @@ impl<'a> Wait<'a> {
     /// The snapshots, each one different from the one before; the last is the one that met the
     /// condition. A failure is yielded once and ends the stream.
     pub fn stream(self) -> impl Stream<Item = Result<Execution, Error>> + Send + 'a {
-        let state = Poller {
+        futures_util::stream::unfold(self.poller(), |mut p| async move {
+            if p.done {
+                return None;
+            }
+            let item = p.step().await.map(Step::into_execution);
+            Some((item, p))
+        })
+    }
+
+    fn poller(self) -> Poller<'a> {
+        Poller {
             client: self.client,
-            start: Some(self.start),
+            start: self.start,
             ids: None,
             deadline: self.deadline,
             poll: self.poll,
@@ -184,11 +194,7 @@ impl<'a> Wait<'a> {
             last: None,
             failures: 0,
             done: false,
-        };
-        futures_util::stream::unfold(state, |mut p| async move {
-            let item = p.next().await?;
-            Some((item, p))
-        })
+        }
     }
 }
 
@@ -198,28 +204,46 @@ impl<'a> IntoFuture for Wait<'a> {
 
     fn into_future(mut self) -> Self::IntoFuture {
         let mut progress = self.on_progress.take();
-        let condition = self.condition.clone();
-        let stream = self.stream();
+        let mut poller = self.poller();
         Box::pin(async move {
-            let mut stream = std::pin::pin!(stream);
-            while let Some(item) = stream.next().await {
-                let execution = item?;
+            loop {
+                let step = poller.step().await?;
                 if let Some(f) = progress.as_mut() {
-                    f(&execution);
+                    f(step.execution());
                 }
-                if condition(&execution) {
+                if let Step::Finished(execution) = step {
                     return Ok(execution);
                 }
             }
-            // The stream only ends after a snapshot meeting the condition or an error.
-            Err(Error::Config("wait ended without a result".into()))
         })
+    }
+}
+
+/// What one round of polling produced.
+enum Step {
+    /// A snapshot that differs from the previous one.
+    Changed(Execution),
+    /// The snapshot that met the condition; the wait is over.
+    Finished(Execution),
+}
+
+impl Step {
+    fn execution(&self) -> &Execution {
+        match self {
+            Step::Changed(e) | Step::Finished(e) => e,
+        }
+    }
+
+    fn into_execution(self) -> Execution {
+        match self {
+            Step::Changed(e) | Step::Finished(e) => e,
+        }
     }
 }
 
 struct Poller<'a> {
     client: &'a Client,
-    start: Option<Start>,
+    start: Start,
     ids: Option<(String, String)>,
     deadline: Duration,
     poll: PollPolicy,
@@ -259,36 +283,37 @@ fn fingerprint(e: &Execution) -> Fingerprint {
 }
 
 impl Poller<'_> {
-    async fn next(&mut self) -> Option<Result<Execution, Error>> {
-        if self.done {
-            return None;
-        }
-        let (workflow_id, execution_id) = match self.ids.clone() {
-            Some(ids) => ids,
-            None => match self.start.take() {
-                Some(Start::Existing {
-                    workflow_id,
-                    execution_id,
-                }) => (workflow_id, execution_id),
-                Some(Start::Execute { workflow_id }) => {
-                    match self.client.workflows().execute(&workflow_id).await {
-                        Ok(execution_id) => (workflow_id, execution_id),
-                        Err(e) => {
-                            self.done = true;
-                            return Some(Err(e));
-                        }
+    /// Polls until the snapshot changes or meets the condition. Called again after an error
+    /// or a finished step, it starts over from the last state; the stream stops before that.
+    async fn step(&mut self) -> Result<Step, Error> {
+        let (workflow_id, execution_id) = match &self.ids {
+            Some(ids) => ids.clone(),
+            None => {
+                let ids = match &self.start {
+                    Start::Existing {
+                        workflow_id,
+                        execution_id,
+                    } => (workflow_id.clone(), execution_id.clone()),
+                    Start::Execute { workflow_id } => {
+                        let execution_id = self
+                            .client
+                            .workflows()
+                            .execute(workflow_id)
+                            .await
+                            .inspect_err(|_| self.done = true)?;
+                        (workflow_id.clone(), execution_id)
                     }
-                }
-                None => return None,
-            },
+                };
+                self.ids = Some(ids.clone());
+                ids
+            }
         };
-        self.ids = Some((workflow_id.clone(), execution_id.clone()));
         let mut first = self.last.is_none();
         loop {
             if !first {
                 let remaining = self.deadline.saturating_sub(self.started.elapsed());
                 if remaining.is_zero() {
-                    return Some(Err(self.fail(execution_id, WaitFailure::Deadline)));
+                    return Err(self.fail(execution_id, WaitFailure::Deadline));
                 }
                 let pause = self.poll.jittered(self.delay).min(remaining);
                 tokio::time::sleep(pause).await;
@@ -306,14 +331,15 @@ impl Poller<'_> {
                         .last
                         .as_ref()
                         .is_none_or(|l| fingerprint(l) != fingerprint(&execution));
-                    let finished = (self.condition)(&execution);
-                    if finished {
+                    if (self.condition)(&execution) {
                         self.done = true;
+                        self.last = Some(execution.clone());
+                        return Ok(Step::Finished(execution));
                     }
-                    if changed || finished {
+                    if changed {
                         self.delay = self.poll.initial;
                         self.last = Some(execution.clone());
-                        return Some(Ok(execution));
+                        return Ok(Step::Changed(execution));
                     }
                     self.delay = self.poll.grow(self.delay);
                     self.last = Some(execution);
@@ -324,7 +350,7 @@ impl Poller<'_> {
                     self.delay = self.poll.grow(self.delay);
                 }
                 Err(e) => {
-                    return Some(Err(self.fail(execution_id, WaitFailure::Poll(Box::new(e)))));
+                    return Err(self.fail(execution_id, WaitFailure::Poll(Box::new(e))));
                 }
             }
         }

@@ -118,6 +118,11 @@ async fn execute_history_detail_and_wait() {
         Some(execution_id.as_str())
     );
     assert_eq!(history[0].status, ExecutionStatus::Success);
+    assert!(history[0].created_by.is_some(), "{:?}", history[0]);
+    assert!(history[0].duration().is_some());
+    let json = serde_json::to_string(&history).unwrap();
+    let back: Vec<aom_workflow::ExecutionSummary> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, history);
 
     let again = client.executions().get(&id, &execution_id).await.unwrap();
     assert_eq!(again.status, ExecutionStatus::Success);
@@ -153,6 +158,12 @@ async fn failed_hosts_restart_skip_continue_and_terminate() {
     let (node_id, host) = failures[0];
     assert_eq!(host.id(), bad);
     assert_ne!(host.exit_code(), Some(0));
+    // The typed execution is the JSON the CLI prints: it reads back into an equal value, per-host
+    // results and raw outputs included.
+    let json = serde_json::to_string(&failed).unwrap();
+    let back: aom_workflow::Execution = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, failed);
+    assert!(json.contains(&format!("\"id\":\"{bad}\"")), "{json}");
     let ex = failed.execution_id.clone().unwrap();
     client
         .executions()

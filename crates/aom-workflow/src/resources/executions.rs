@@ -1,16 +1,16 @@
 //! Executions: details, history, waiting, node actions, termination.
 
 use aom_api::WorkflowExecutionBrief;
-use aom_api::types::{ExecutionAction, ExecutionId, NodeId, WorkflowId};
-use serde::Serialize;
-use time::OffsetDateTime;
+use aom_api::types::{
+    ExecutionAction, ExecutionId, NodeId, SearchWorkflowExecutionDetailResponse, WorkflowId,
+};
+use serde::{Deserialize, Serialize};
 
 use super::workflows::read_text;
 use crate::call::Op;
 use crate::client::Client;
 use crate::error::Error;
-use crate::execution::{Execution, from_millis};
-use crate::status::ExecutionStatus;
+use crate::execution::Execution;
 use crate::validate;
 use crate::wait::Wait;
 
@@ -41,35 +41,45 @@ impl NodeAction {
     }
 }
 
-/// One execution in a workflow's history.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// One execution in a workflow's history: the same fields as [`Execution`] (reachable directly
+/// through `Deref`, e.g. `summary.status`), plus who started it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExecutionSummary {
-    /// The execution id.
-    pub execution_id: Option<String>,
-    /// The status.
-    pub status: ExecutionStatus,
     /// Who started it.
+    #[serde(default)]
     pub created_by: Option<String>,
-    /// When it started.
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub begin_time: Option<OffsetDateTime>,
-    /// When it ended.
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub end_time: Option<OffsetDateTime>,
-    /// The answer as received.
-    #[serde(skip)]
-    pub raw: WorkflowExecutionBrief,
+    /// The execution, as far as the history lists it.
+    #[serde(flatten)]
+    pub execution: Execution,
+}
+
+impl std::ops::Deref for ExecutionSummary {
+    type Target = Execution;
+
+    fn deref(&self) -> &Execution {
+        &self.execution
+    }
 }
 
 impl From<WorkflowExecutionBrief> for ExecutionSummary {
-    fn from(raw: WorkflowExecutionBrief) -> Self {
+    fn from(brief: WorkflowExecutionBrief) -> Self {
+        // The history entry is the detail answer plus `created_by`, so it is read the same way.
+        let detail = SearchWorkflowExecutionDetailResponse {
+            approve_user_name_list: brief.approve_user_name_list,
+            begin_time: brief.begin_time,
+            end_time: brief.end_time,
+            execution_id: brief.execution_id,
+            execution_result_list: brief.execution_result_list,
+            last_record_id_with_snapshot: brief.last_record_id_with_snapshot,
+            last_update_time: brief.last_update_time,
+            project_id: brief.project_id,
+            status: brief.status,
+            workflow_edit_time: brief.workflow_edit_time,
+            workflow_id: brief.workflow_id,
+        };
         Self {
-            execution_id: raw.execution_id.clone(),
-            status: ExecutionStatus::from(raw.status.clone().unwrap_or_default()),
-            created_by: raw.created_by.clone(),
-            begin_time: from_millis(raw.begin_time),
-            end_time: from_millis(raw.end_time),
-            raw,
+            created_by: brief.created_by,
+            execution: Execution::from_api(detail),
         }
     }
 }

@@ -162,6 +162,10 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
             r#""(create_time|update_time|edit_time)": \d+"#,
             r#""$1": [ms]"#,
         ),
+        (
+            r#""last_record_id_with_snapshot": "[^"]*""#,
+            r#""last_record_id_with_snapshot": "[id]""#,
+        ),
     ]
 }
 

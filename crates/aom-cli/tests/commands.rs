@@ -226,3 +226,64 @@ fn terminate_and_continue_a_running_execution() {
         run(&emu, &["execution", "terminate", &slow, &ex])
     );
 }
+
+#[test]
+fn aom_emulator_serves_in_the_foreground() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::Stdio;
+
+    let mut child = std::process::Command::new(common::AOM)
+        .args([
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--seed",
+            "3",
+            "--project-id",
+        ])
+        .arg("abcdefabcdefabcdefabcdefabcdef12")
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || lines.next().unwrap().unwrap();
+    let first = next();
+    let url = first
+        .strip_prefix("aom-emulator listening on ")
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{first}");
+    assert_eq!(next(), "project_id: abcdefabcdefabcdefabcdefabcdef12");
+    let ak = next().strip_prefix("ak: ").unwrap().to_string();
+    let sk = next().strip_prefix("sk: ").unwrap().to_string();
+    let out = common::clean()
+        .env("HUAWEICLOUD_SDK_AK", ak)
+        .env("HUAWEICLOUD_SDK_SK", sk)
+        .args([
+            "--endpoint",
+            &url,
+            "--project-id",
+            "abcdefabcdefabcdefabcdefabcdef12",
+        ])
+        .args(["job", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let jobs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(jobs.as_array().unwrap().len(), 3);
+
+    let bad = common::clean()
+        .args(["emulator", "--time-scale", "fast"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", transcript(&bad));
+    assert!(
+        text(&bad.stderr).contains("--time-scale"),
+        "{}",
+        transcript(&bad)
+    );
+}

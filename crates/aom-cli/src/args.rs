@@ -44,13 +44,23 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
-    /// Region, e.g. cn-north-4 (endpoint https://aom.REGION.myhuaweicloud.com, or
-    /// HUAWEICLOUD_SDK_REGION_AOM_<REGION> when set).
-    #[arg(long, global = true, value_name = "REGION", value_parser = region)]
+    /// The region.
+    #[arg(
+        long,
+        global = true,
+        value_name = "REGION",
+        value_parser = region,
+        help = "Region, e.g. cn-north-4 (endpoint https://aom.REGION.myhuaweicloud.com, or HUAWEICLOUD_SDK_REGION_AOM_<REGION> when set)"
+    )]
     pub region: Option<String>,
 
-    /// Endpoint URL, e.g. http://127.0.0.1:8080 for `aom emulator` (overrides --region).
-    #[arg(long, global = true, value_name = "URL")]
+    /// The endpoint.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help = "Endpoint URL, e.g. http://127.0.0.1:8080 for `aom emulator` (overrides --region)"
+    )]
     pub endpoint: Option<String>,
 
     /// Project id (32 characters); default: the credentials' project id, then

@@ -8,7 +8,7 @@ use std::time::Duration;
 use aom_workflow::{Execution, NodeStatus};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::output::execution::progress_line;
+use crate::output::execution::{nodes_line, progress_line};
 
 /// A progress display.
 pub struct Progress {
@@ -79,11 +79,7 @@ impl Progress {
                 nodes,
                 color,
             } => {
-                let c = e.counts();
-                header.set_message(format!(
-                    "{}: {} hosts done, {} failed, {} running",
-                    e.status, c.success, c.fail, c.in_execution
-                ));
+                header.set_message(format!("{}: {}", e.status, nodes_line(e)));
                 for n in &e.nodes {
                     let bar = match nodes.iter().find(|(id, _)| *id == n.node_id) {
                         Some((_, bar)) => bar.clone(),
@@ -106,7 +102,7 @@ impl Progress {
                     bar.set_length(h.total() as u64);
                     bar.set_position((h.success + h.fail) as u64);
                     bar.set_message(format!(
-                        "{}: {} ok, {} failed, {} running",
+                        "{}: {} done, {} failed, {} running",
                         n.status, h.success, h.fail, h.in_execution
                     ));
                     if n.status.is_terminal() == Some(true) && n.status != NodeStatus::Pausing {

@@ -9,7 +9,7 @@ mod common;
 use common::{Emu, clean, text, transcript};
 use serde_json::{Value, json};
 
-/// A progress line: `[status] nodes D/N done, F failed, R running | hosts ...`.
+/// A progress line: `[status] nodes D/N done, F failed, R running | NODE: D/N hosts done, F failed, R running`.
 fn is_progress_line(line: &str) -> bool {
     let Some(rest) = line.strip_prefix('[') else {
         return false;
@@ -17,10 +17,13 @@ fn is_progress_line(line: &str) -> bool {
     let Some((status, rest)) = rest.split_once("] nodes ") else {
         return false;
     };
+    let Some((nodes, hosts)) = rest.split_once(" | ") else {
+        return false;
+    };
     !status.is_empty()
-        && rest.contains(" done, ")
-        && rest.contains(" | hosts ")
-        && rest.ends_with(" not run")
+        && nodes.ends_with(" running")
+        && hosts.contains(" hosts done, ")
+        && hosts.ends_with(" running")
 }
 
 fn progress_lines(stderr: &str) -> Vec<&str> {

@@ -62,6 +62,9 @@ async fn demo(g: &Global, emulator: &EmulatorHandle) -> Result<Outcome, CliError
         hosts.len(),
         failing.len()
     );
+    eprintln!(
+        "Simulated time runs {TIME_SCALE} times faster than real time: the times shown are simulated."
+    );
     let execution_id = client.workflows().execute(&workflow_id).await?;
     eprintln!("Started execution {execution_id}; waiting for it.");
     let poll = PollPolicy {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use aom_workflow::{Execution, Host, NodeStatus};
+use aom_workflow::{Execution, Host, NodeResult, NodeStatus};
 
 use super::table::{self, Table};
 
@@ -204,29 +204,54 @@ pub fn summary(e: &Execution) -> String {
     )
 }
 
-/// One line of progress: the status, the nodes and the hosts done, failed and running.
-pub fn progress_line(e: &Execution) -> String {
+/// The node the execution is at: the last one that has started (the first one before that).
+pub fn current_node(e: &Execution) -> Option<&NodeResult> {
+    e.nodes
+        .iter()
+        .rev()
+        .find(|n| {
+            n.status != NodeStatus::WaitExecute
+                && n.hosts.as_ref().is_some_and(|h| {
+                    let c = h.counts();
+                    c.total() > c.not_performed
+                })
+        })
+        .or_else(|| e.nodes.first())
+}
+
+/// Nodes done, failed and running, e.g. `nodes 1/2 done, 0 failed, 1 running`.
+pub fn nodes_line(e: &Execution) -> String {
     let total = e.nodes.len();
-    let done = e
-        .nodes
-        .iter()
-        .filter(|n| matches!(n.status, NodeStatus::Success | NodeStatus::Skip))
-        .count();
-    let failed = e
-        .nodes
-        .iter()
-        .filter(|n| matches!(n.status, NodeStatus::Fail | NodeStatus::Cancel))
-        .count();
-    let running = e
-        .nodes
-        .iter()
-        .filter(|n| matches!(n.status, NodeStatus::Executing | NodeStatus::Pausing))
-        .count();
-    let c = e.counts();
+    let count = |f: fn(&NodeStatus) -> bool| e.nodes.iter().filter(|n| f(&n.status)).count();
+    let done = count(|s| matches!(s, NodeStatus::Success | NodeStatus::Skip));
+    let failed = count(|s| matches!(s, NodeStatus::Fail | NodeStatus::Cancel));
+    let running = count(|s| matches!(s, NodeStatus::Executing | NodeStatus::Pausing));
+    format!("nodes {done}/{total} done, {failed} failed, {running} running")
+}
+
+/// The hosts of a node, e.g. `run-script: 21/24 hosts done, 3 failed, 0 running`.
+pub fn node_hosts_line(n: &NodeResult) -> String {
+    let c = n.hosts.as_ref().map(|h| h.counts()).unwrap_or_default();
     format!(
-        "[{}] nodes {done}/{total} done, {failed} failed, {running} running | hosts {} done, {} failed, {} running, {} not run",
-        e.status, c.success, c.fail, c.in_execution, c.not_performed
+        "{}: {}/{} hosts done, {} failed, {} running",
+        n.node_id,
+        c.success,
+        c.total(),
+        c.fail,
+        c.in_execution
     )
+}
+
+/// One line of progress: the status, the nodes, and the hosts of the current node done,
+/// failed and running, e.g.
+/// `[executing] nodes 1/2 done, 0 failed, 1 running | run-script: 10/24 hosts done, 1 failed, 13 running`.
+pub fn progress_line(e: &Execution) -> String {
+    let mut line = format!("[{}] {}", e.status, nodes_line(e));
+    if let Some(n) = current_node(e) {
+        line.push_str(" | ");
+        line.push_str(&node_hosts_line(n));
+    }
+    line
 }
 
 /// Whether the execution ended in a way that counts as failed (exit code 1).

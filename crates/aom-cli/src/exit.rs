@@ -13,6 +13,8 @@ use std::process::ExitCode;
 
 use aom_workflow::{Error, WaitFailure};
 
+use crate::output::execution::progress_line;
+
 /// Success.
 pub const SUCCESS: u8 = 0;
 /// The execution ended failed.
@@ -121,13 +123,7 @@ impl From<Error> for CliError {
                 WaitFailure::Deadline => {
                     let seen = last.map_or_else(
                         || "no state seen".to_string(),
-                        |l| {
-                            let c = l.counts();
-                            format!(
-                                "last status {}: hosts {} done, {} failed, {} running, {} waiting",
-                                l.status, c.success, c.fail, c.in_execution, c.not_performed
-                            )
-                        },
+                        |l| format!("last seen: {}", progress_line(&l)),
                     );
                     CliError {
                         code: TIMEOUT,

@@ -12,7 +12,7 @@ mod progress;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, FromArgMatches as _};
 
 fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
@@ -30,11 +30,27 @@ fn main() -> ExitCode {
         let rest = argv[2..].to_vec();
         return finish(runtime.block_on(commands::emulator::run(rest)));
     }
-    let cli = args::Cli::parse_from(argv);
+    let cli = parse(argv);
     if cli.global.debug {
         init_tracing(cli.global.color() && std::io::IsTerminal::is_terminal(&std::io::stderr()));
     }
     finish(runtime.block_on(commands::run(cli)))
+}
+
+/// Parses the command line; usage errors exit 2 (help and version exit 0). `--no-color` and
+/// `NO_COLOR` also take the colors out of clap's own messages.
+fn parse(argv: Vec<OsString>) -> args::Cli {
+    let mut command = args::Cli::command();
+    if argv.iter().any(|a| a == "--no-color") {
+        command = command.color(clap::ColorChoice::Never);
+    }
+    let parsed = command
+        .try_get_matches_from(argv)
+        .and_then(|mut m| args::Cli::from_arg_matches_mut(&mut m));
+    match parsed {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    }
 }
 
 fn finish(result: Result<exit::Outcome, exit::CliError>) -> ExitCode {

@@ -183,7 +183,32 @@ fn a_wait_that_outlasts_the_timeout_exits_4() {
     assert_eq!(out.status.code(), Some(4), "{}", transcript(&out));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("error: timed out after"), "{stderr}");
-    assert!(stderr.contains("last status executing"), "{stderr}");
+    let message = stderr.lines().last().unwrap();
+    assert!(
+        message.contains("last seen: [executing] nodes 0/1 done"),
+        "{stderr}"
+    );
+    let mut settings = insta::Settings::clone_current();
+    for (from, to) in common::filters() {
+        settings.add_filter(from, to);
+    }
+    settings.add_filter(r"\d+/\d+ hosts done, \d+ failed, \d+ running", "[hosts]");
+    settings.bind(|| insta::assert_snapshot!("timeout_wait", message));
+}
+
+#[test]
+fn an_operation_that_outlasts_the_timeout_exits_4() {
+    let emu = Emu::start();
+    emu.handle()
+        .add_fault_spec("kind=latency:5000,route=list_all_job_by_name")
+        .unwrap();
+    let out = emu
+        .aom()
+        .args(["--timeout", "500ms", "job", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", transcript(&out));
+    crate::snapshot!("timeout_operation", text(&out.stderr));
 }
 
 #[test]

@@ -25,9 +25,17 @@ fn main() -> ExitCode {
         Err(e) => return exit::CliError::usage(format!("cannot start the runtime: {e}")).report(),
     };
     // `aom emulator ...` takes the emulator binary's flags, which overlap the global ones
-    // (`--project-id`): hand them over untouched.
-    if argv.get(1).is_some_and(|a| a == "emulator") {
-        let rest = argv[2..].to_vec();
+    // (`--project-id`): hand them over untouched. Only flag-only globals may come before it.
+    let leading: Vec<&OsString> = argv
+        .iter()
+        .skip(1)
+        .take_while(|a| *a == "--debug" || *a == "--no-color")
+        .collect();
+    if argv.get(1 + leading.len()).is_some_and(|a| a == "emulator") {
+        if leading.iter().any(|a| *a == "--debug") {
+            init_tracing(false);
+        }
+        let rest = argv[2 + leading.len()..].to_vec();
         return finish(runtime.block_on(commands::emulator::run(rest)));
     }
     let cli = parse(argv);

@@ -320,6 +320,14 @@ pub(crate) fn check_project_id(id: &str) -> Result<aom_api::types::ProjectId, Er
             format!("must be exactly 32 characters, got {n}"),
         ));
     }
+    // Huawei's project ids are hexadecimal; the id goes into every request path, so anything
+    // else (a '/', a '?', a space) is refused here rather than sent.
+    if let Some(c) = id.chars().find(|c| !c.is_ascii_alphanumeric()) {
+        return Err(Error::validation(
+            "project_id",
+            format!("must be letters and digits only, got {c:?}"),
+        ));
+    }
     id.parse()
         .map_err(|e| Error::validation("project_id", format!("{e}")))
 }
@@ -357,5 +365,22 @@ mod tests {
         );
         assert!(normalize_endpoint("http://").is_err());
         assert!(normalize_endpoint("ftp://aom.example").is_err());
+    }
+
+    #[test]
+    fn project_ids() {
+        assert!(check_project_id("0123456789abcdef0123456789ABCDEF").is_ok());
+        let short = check_project_id("abc").unwrap_err().to_string();
+        assert!(
+            short.contains("project_id") && short.contains("exactly 32"),
+            "{short}"
+        );
+        let slash = check_project_id("0123456789abcdef0123456789abcd/f")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            slash.contains("letters and digits") && slash.contains("'/'"),
+            "{slash}"
+        );
     }
 }

@@ -84,6 +84,9 @@ fn argument(field: &str) -> String {
         "node_id" => "--node".into(),
         "job_id" => "--job".into(),
         "template_id" => "<TEMPLATE_ID>".into(),
+        "body.name" => "--name".into(),
+        "body.description" => "--description".into(),
+        "body.template_name" => "--template-name".into(),
         other => other.to_string(),
     }
 }

@@ -24,9 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             host.name(),
             host.ip().unwrap_or("no ip"),
             host.exit_code(),
-            host.error_message()
-                .or_else(|| host.log().lines().next())
-                .unwrap_or("")
+            host.failure_line().unwrap_or("")
         );
         failed_node.get_or_insert(node.to_string());
     }

@@ -348,6 +348,22 @@ impl Host {
         self.result.error_msg.as_deref().filter(|m| !m.is_empty())
     }
 
+    /// One line saying why the host failed: the first line of the error message, else the last
+    /// line the script printed (a script's error is usually what it printed last; the agent's
+    /// `exit code: N` trailer is left out). `None` when there is neither.
+    pub fn failure_line(&self) -> Option<&str> {
+        if let Some(line) = self
+            .error_message()
+            .and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
+        {
+            return Some(line);
+        }
+        self.log()
+            .lines()
+            .map(str::trim)
+            .rfind(|l| !l.is_empty() && !l.starts_with("exit code:"))
+    }
+
     /// When the node started on this host.
     pub fn start_time(&self) -> Option<OffsetDateTime> {
         from_millis(
@@ -365,5 +381,41 @@ impl Host {
             .as_deref()
             .and_then(|t| t.trim().parse::<u64>().ok())
             .map(Duration::from_millis)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn host(entry: Value) -> Host {
+        let outcomes = HostOutcomes::parse(&json!({ "fail": [entry] })).unwrap();
+        outcomes.fail.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn numbers_as_text_and_failure_lines() {
+        let h = host(json!({
+            "id": "i-1", "name": "web-1", "exit_code": 2, "execute_time": "1500",
+            "log": "[agent] dispatched\ncp: cannot stat 'x'\n\nexit code: 2\n",
+        }));
+        assert_eq!(h.exit_code(), Some(2));
+        assert_eq!(h.execute_time(), Some(Duration::from_millis(1500)));
+        assert_eq!(h.failure_line(), Some("cp: cannot stat 'x'"));
+
+        let h = host(json!({"id": "i-2", "error_msg": "\nagent offline\nretry later", "log": "x"}));
+        assert_eq!(h.failure_line(), Some("agent offline"));
+        assert_eq!(host(json!({"id": "i-3"})).failure_line(), None);
+    }
+
+    #[test]
+    fn an_output_of_another_shape_stays_raw() {
+        assert_eq!(HostOutcomes::parse(&json!({"result": "ok"})), None);
+        assert_eq!(HostOutcomes::parse(&json!({"fail": "none"})), None);
+        assert_eq!(HostOutcomes::parse(&json!([1, 2])), None);
+        let parsed = HostOutcomes::parse(&json!({"success": null, "fail": []})).unwrap();
+        assert_eq!(parsed.counts().total(), 0);
     }
 }

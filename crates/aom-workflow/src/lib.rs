@@ -27,6 +27,7 @@
 //!
 //! - [`Client`] and [`ClientBuilder`]: region or endpoint, credentials, project id, timeouts,
 //!   retries, user agent, your own `reqwest::Client`.
+//! - [`NewWorkflow`]: a workflow to create, as a template over hosts.
 //! - Operations by resource: [`Workflows`], [`Executions`], [`Jobs`], [`Scripts`],
 //!   [`Templates`]; lists come one page at a time or as a `Stream` of every item.
 //! - [`Execution`]: open-enum statuses ([`ExecutionStatus`], [`NodeStatus`]), real times, and
@@ -43,6 +44,7 @@ mod client;
 mod config;
 mod error;
 mod execution;
+mod new_workflow;
 pub mod resources;
 mod retry;
 mod status;
@@ -53,6 +55,7 @@ pub use client::Client;
 pub use config::{ClientBuilder, Region, Timeouts};
 pub use error::{ApiError, Error, MAX_EXCERPT, TimeoutKind, WaitFailure};
 pub use execution::{Execution, Host, HostCounts, HostOutcomes, NodeResult};
+pub use new_workflow::{NewWorkflow, RUN_SCRIPT_TEMPLATE};
 pub use resources::{
     ExecutionSummary, Executions, Jobs, NodeAction, Page, Scripts, Templates, Workflows,
 };

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use aom_workflow::model::{
     ListTemplateByJobIdRequestBody, SearchJobsRequestBody, SearchScriptsRequestBody, ShareType,
-    SortColumn, SortOrder, WorkflowQueryParam, WorkflowSortField, WorkflowType,
+    SortColumn, SortOrder, WorkflowQueryParam, WorkflowSortField,
 };
-use aom_workflow::{ExecutionStatus, NodeStatus};
+use aom_workflow::{ExecutionStatus, NewWorkflow, NodeStatus};
 use common::*;
 use futures_util::TryStreamExt as _;
 use serde_json::json;
@@ -73,8 +73,7 @@ async fn workflows_create_list_page_and_trigger() {
         ]
     );
 
-    let mut cron = workflow("scheduled", &targets, json!({}));
-    cron.type_ = WorkflowType::Cron;
+    let cron = workflow("scheduled", &targets, json!({})).cron();
     let id = create(&client, cron).await;
     let answer = client.workflows().set_trigger(&id, false).await.unwrap();
     assert_eq!(answer, r#"{"success"}"#);
@@ -369,6 +368,33 @@ async fn validation_errors_are_raised_before_anything_is_sent() {
     assert_eq!(
         err.to_string(),
         "invalid body.page_size: must be between 1 and 101, got 500"
+    );
+    let client = &client;
+    let named = |w: NewWorkflow| async move {
+        match client.workflows().create(w).await.unwrap_err() {
+            aom_workflow::Error::Validation { field, rule } => (field, rule),
+            other => panic!("{other:?}"),
+        }
+    };
+    let hosts = ["ecs-1"];
+    let (field, _) = named(NewWorkflow::run_script(&long).hosts(hosts)).await;
+    assert_eq!(field, "body.name");
+    let (field, _) = named(NewWorkflow::run_script("has spaces").hosts(hosts)).await;
+    assert_eq!(field, "body.name");
+    let (field, _) = named(
+        NewWorkflow::run_script("ok")
+            .hosts(hosts)
+            .description("d".repeat(129)),
+    )
+    .await;
+    assert_eq!(field, "body.description");
+    let many_tags = (0..21).fold(NewWorkflow::run_script("ok"), |w, i| {
+        w.tag(format!("k{i}"), "v")
+    });
+    let (field, rule) = named(many_tags).await;
+    assert_eq!(
+        (field.as_str(), rule.as_str()),
+        ("body.tags", "at most 20 tags, got 21")
     );
     assert_eq!(emu.state().requests, before, "nothing reached the emulator");
 }

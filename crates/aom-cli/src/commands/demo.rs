@@ -5,9 +5,8 @@
 use std::time::Duration;
 
 use aom_emulator::{Emulator, EmulatorHandle};
-use aom_workflow::model::{TaskType, WorkflowRequestBody, WorkflowType};
-use aom_workflow::{Client, PollPolicy};
-use serde_json::{Map, Value, json};
+use aom_workflow::{Client, NewWorkflow, PollPolicy};
+use serde_json::json;
 
 use crate::args::{DemoArgs, Global, Output};
 use crate::commands::execution;
@@ -55,7 +54,7 @@ async fn demo(g: &Global, emulator: &EmulatorHandle) -> Result<Outcome, CliError
         .take(HOSTS)
         .collect();
     let failing: Vec<&String> = FAILING.iter().filter_map(|&i| hosts.get(i)).collect();
-    let workflow = client.workflows().create(body(&hosts, &failing)?).await?;
+    let workflow = client.workflows().create(body(&hosts, &failing)).await?;
     let workflow_id = workflow.id.unwrap_or_default();
     eprintln!(
         "Created workflow {workflow_id}: nodes precheck and run-script over {} hosts ({} set up to fail).",
@@ -92,36 +91,17 @@ async fn demo(g: &Global, emulator: &EmulatorHandle) -> Result<Outcome, CliError
 
 /// A script workflow over `hosts`, with the emulator's knobs making `failing` fail the
 /// `run-script` node.
-fn body(hosts: &[String], failing: &[&String]) -> Result<WorkflowRequestBody, CliError> {
-    let bad = |e: &dyn std::fmt::Display| CliError::usage(format!("demo workflow: {e}"));
-    let ids = serde_json::to_string(hosts).map_err(|e| bad(&e))?;
-    let input: Map<String, Value> = serde_json::from_value(json!({
-        "get_instances": {"group": "ecs_instance", "type": "manual", "ecs_id_list": ids},
-        "emulator": {
-            "nodes": ["precheck", "run-script"],
-            "fail_hosts": failing,
-            "fail_nodes": ["run-script"],
-            "host_seconds": [10, 60],
-        },
-    }))
-    .map_err(|e| bad(&e))?;
-    Ok(WorkflowRequestBody {
-        name: "demo-rotate-logs".parse().map_err(|e| bad(&e))?,
-        type_: WorkflowType::Manual,
-        description: Some(
-            "aom demo: rotate application logs on every host"
-                .parse()
-                .map_err(|e| bad(&e))?,
-        ),
-        tags: Map::new(),
-        template_name: Some("CMS::ECS::BulkyRunScript".parse().map_err(|e| bad(&e))?),
-        template_id: None,
-        input,
-        quote: vec![],
-        job_name: None,
-        job_id: None,
-        service_scenario: None,
-        service_name: None,
-        task_type: TaskType::Script,
-    })
+fn body(hosts: &[String], failing: &[&String]) -> NewWorkflow {
+    NewWorkflow::run_script("demo-rotate-logs")
+        .description("aom demo: rotate application logs on every host")
+        .hosts(hosts)
+        .input(
+            "emulator",
+            json!({
+                "nodes": ["precheck", "run-script"],
+                "fail_hosts": failing,
+                "fail_nodes": ["run-script"],
+                "host_seconds": [10, 60],
+            }),
+        )
 }

@@ -3,11 +3,11 @@
 use std::io::Read as _;
 use std::num::NonZeroU32;
 
+use aom_workflow::NewWorkflow;
 use aom_workflow::model::{
-    SortOrder, TaskType, Workflow, WorkflowQueryParam, WorkflowRequestBody, WorkflowSortField,
-    WorkflowType,
+    SortOrder, Workflow, WorkflowQueryParam, WorkflowRequestBody, WorkflowSortField, WorkflowType,
 };
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use super::{collect, connect};
 use crate::args::{CreateArgs, Global, Kind, Output, TriggerCommand, WorkflowCommand};
@@ -184,48 +184,21 @@ fn create_body(args: &CreateArgs) -> Result<WorkflowRequestBody, CliError> {
         .name
         .as_deref()
         .ok_or_else(|| CliError::usage("--name is required without --body"))?;
-    let mut input = Map::new();
+    let mut workflow =
+        NewWorkflow::template(name, args.template_name.as_str()).kind(match args.kind {
+            Kind::Manual => WorkflowType::Manual,
+            Kind::Cron => WorkflowType::Cron,
+        });
     if !args.hosts.is_empty() {
-        let ids = serde_json::to_string(&args.hosts)
-            .map_err(|e| CliError::usage(format!("--hosts: {e}")))?;
-        input.insert(
-            "get_instances".into(),
-            json!({"group": "ecs_instance", "type": "manual", "ecs_id_list": ids}),
-        );
+        workflow = workflow.hosts(&args.hosts);
+    }
+    if let Some(description) = &args.description {
+        workflow = workflow.description(description);
     }
     if let Some(extra) = &args.input {
         for (k, v) in extra {
-            input.insert(k.clone(), v.clone());
+            workflow = workflow.input(k, v.clone());
         }
     }
-    let bad = |flag: &str, e: &dyn std::fmt::Display| {
-        CliError::usage(format!("invalid value for {flag}: {e}"))
-    };
-    Ok(WorkflowRequestBody {
-        name: name.parse().map_err(|e| bad("--name", &e))?,
-        type_: match args.kind {
-            Kind::Manual => WorkflowType::Manual,
-            Kind::Cron => WorkflowType::Cron,
-        },
-        description: args
-            .description
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|e| bad("--description", &e))?,
-        tags: Map::<String, Value>::new(),
-        template_name: Some(
-            args.template_name
-                .parse()
-                .map_err(|e| bad("--template-name", &e))?,
-        ),
-        template_id: None,
-        input,
-        quote: vec![],
-        job_name: None,
-        job_id: None,
-        service_scenario: None,
-        service_name: None,
-        task_type: TaskType::Script,
-    })
+    Ok(workflow.into_body()?)
 }

@@ -105,16 +105,7 @@ pub fn hosts(e: &Execution) -> Table {
 /// (a script's error is usually what it printed last), leaving out an `exit code: N` trailer
 /// (the EXIT column has it).
 fn failure_line(h: &Host) -> String {
-    if let Some(message) = h.error_message() {
-        return table::first_line(message, LOG_WIDTH);
-    }
-    let line = h
-        .log()
-        .lines()
-        .map(str::trim)
-        .rfind(|l| !l.is_empty() && !l.starts_with("exit code:"))
-        .unwrap_or_default();
-    table::first_line(line, LOG_WIDTH)
+    table::first_line(h.failure_line().unwrap_or_default(), LOG_WIDTH)
 }
 
 /// What became of one host over all nodes.

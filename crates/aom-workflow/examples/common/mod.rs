@@ -6,8 +6,7 @@
 use std::error::Error;
 
 use aom_emulator::{Emulator, EmulatorHandle};
-use aom_workflow::Client;
-use aom_workflow::model::{TaskType, WorkflowRequestBody, WorkflowType};
+use aom_workflow::{Client, NewWorkflow};
 use serde_json::json;
 
 /// The client, and the emulator behind it when one was started (keep it alive while the client
@@ -57,27 +56,18 @@ pub async fn workflow_id(
         .filter_map(|h| h.id.clone())
         .take(12)
         .collect();
-    let input = serde_json::from_value(json!({
-        "get_instances": {"group": "ecs_instance", "type": "manual", "ecs_id_list": serde_json::to_string(&hosts)?},
-        "emulator": {"fail_hosts": [hosts[3], hosts[8]], "fail_nodes": ["run-script"], "host_seconds": [20, 90], "nodes": ["precheck", "run-script"]},
-    }))?;
     let created = client
         .workflows()
-        .create(WorkflowRequestBody {
-            name: "rotate-logs".parse()?,
-            type_: WorkflowType::Manual,
-            description: Some("Rotate application logs".parse()?),
-            tags: Default::default(),
-            template_name: Some("CMS::ECS::BulkyRunScript".parse()?),
-            template_id: None,
-            input,
-            quote: vec![],
-            job_name: None,
-            job_id: None,
-            service_scenario: None,
-            service_name: None,
-            task_type: TaskType::Script,
-        })
+        .create(
+            NewWorkflow::run_script("rotate-logs")
+                .description("Rotate application logs")
+                .hosts(&hosts)
+                // The emulator's simulation: two hosts fail the script, each host takes 20-90 s.
+                .input(
+                    "emulator",
+                    json!({"fail_hosts": [hosts[3], hosts[8]], "fail_nodes": ["run-script"], "host_seconds": [20, 90], "nodes": ["precheck", "run-script"]}),
+                ),
+        )
         .await?;
     Ok(created.id.ok_or("the created workflow has no id")?)
 }

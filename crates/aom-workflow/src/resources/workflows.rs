@@ -21,9 +21,26 @@ pub struct Workflows<'a> {
 }
 
 impl<'a> Workflows<'a> {
-    /// Creates a workflow. Not retried automatically unless the request provably never reached
-    /// AOM (creating twice would make two workflows).
-    pub async fn create(&self, body: WorkflowRequestBody) -> Result<Workflow, Error> {
+    /// Creates a workflow from a [`NewWorkflow`](crate::NewWorkflow) or a full
+    /// [`WorkflowRequestBody`]. Not retried automatically unless the request provably never
+    /// reached AOM (creating twice would make two workflows).
+    ///
+    /// ```no_run
+    /// # async fn run(client: aom_workflow::Client) -> Result<(), aom_workflow::Error> {
+    /// use aom_workflow::NewWorkflow;
+    /// let workflow = client
+    ///     .workflows()
+    ///     .create(NewWorkflow::run_script("rotate-logs").hosts(["ecs-1", "ecs-2"]))
+    ///     .await?;
+    /// println!("created {:?}", workflow.id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn create<B>(&self, body: B) -> Result<Workflow, Error>
+    where
+        B: TryInto<WorkflowRequestBody>,
+        Error: From<B::Error>,
+    {
+        let body = body.try_into()?;
         validate::create_workflow(&body)?;
         let builder = self.client.inner.api.create_workflow().body(body);
         let out = self

@@ -5,11 +5,9 @@
 use std::time::Duration;
 
 use aom_emulator::{Emulator, EmulatorBuilder, EmulatorHandle};
-use aom_workflow::model::{
-    SearchJobsRequestBody, SortColumn, SortOrder, TaskType, WorkflowRequestBody, WorkflowType,
-};
-use aom_workflow::{Client, ClientBuilder, PollPolicy, RetryPolicy};
-use serde_json::{Map, Value, json};
+use aom_workflow::model::{SearchJobsRequestBody, SortColumn, SortOrder};
+use aom_workflow::{Client, ClientBuilder, NewWorkflow, PollPolicy, RetryPolicy};
+use serde_json::Value;
 
 /// Fast simulated time (a 60-second host run takes 20 ms), fixed seed.
 pub fn emulator() -> EmulatorBuilder {
@@ -54,32 +52,14 @@ pub fn hosts(emu: &EmulatorHandle, n: usize) -> Vec<String> {
 }
 
 /// A script workflow over `targets`, with emulator knobs in `emulator`.
-pub fn workflow(name: &str, targets: &[String], emulator: Value) -> WorkflowRequestBody {
-    let ids = serde_json::to_string(targets).unwrap();
-    let input: Map<String, Value> = serde_json::from_value(json!({
-        "get_instances": {"group": "ecs_instance", "type": "manual", "ecs_id_list": ids},
-        "emulator": emulator,
-    }))
-    .unwrap();
-    WorkflowRequestBody {
-        name: name.parse().unwrap(),
-        type_: WorkflowType::Manual,
-        description: None,
-        tags: Default::default(),
-        template_name: Some("CMS::ECS::BulkyRunScript".parse().unwrap()),
-        template_id: None,
-        input,
-        quote: vec![],
-        job_name: None,
-        job_id: None,
-        service_scenario: None,
-        service_name: None,
-        task_type: TaskType::Script,
-    }
+pub fn workflow(name: &str, targets: &[String], emulator: Value) -> NewWorkflow {
+    NewWorkflow::run_script(name)
+        .hosts(targets)
+        .input("emulator", emulator)
 }
 
 /// Creates a workflow and returns its id.
-pub async fn create(client: &Client, body: WorkflowRequestBody) -> String {
+pub async fn create(client: &Client, body: NewWorkflow) -> String {
     client.workflows().create(body).await.unwrap().id.unwrap()
 }
 

@@ -186,6 +186,26 @@ fn profile_problems_are_clear_errors() {
         "{msg}"
     );
 
+    // A mistyped line is reported by number only: it may hold a secret.
+    for (name, text) in [
+        ("nosign", "[basic]\nak = AK1\nsk SECRET-SK-VALUE-1\n"),
+        ("bare", "[basic]\nak = AK1\nSECRET-SK-VALUE-1\n"),
+        ("header", "[basic]\nak = AK1\n[SECRET-SK-VALUE-1\n"),
+    ] {
+        let path = write_file(name, text);
+        let e = ProfileProvider::with_env(env(&[]))
+            .with_path(&path)
+            .load()
+            .unwrap_err();
+        for text in [e.to_string(), format!("{e:?}")] {
+            assert!(text.contains("line 3"), "{text}");
+            assert!(
+                !text.contains("SECRET-SK-VALUE"),
+                "{name}: the line leaked: {text}"
+            );
+        }
+    }
+
     let path = write_file("halfset", "[basic]\nak = AK1\n");
     let e = ProfileProvider::with_env(env(&[]))
         .with_path(&path)

@@ -79,12 +79,10 @@ fn parse_ini(text: &str) -> Result<Vec<(String, Section)>, ParseError> {
             continue;
         }
         if let Some(name) = trimmed.strip_prefix('[') {
-            let name = name.strip_suffix(']').ok_or_else(|| {
-                (
-                    line_no,
-                    format!("section header {trimmed:?} has no closing ]"),
-                )
-            })?;
+            // The line's text is never echoed: a mistyped line may hold a secret.
+            let name = name
+                .strip_suffix(']')
+                .ok_or_else(|| (line_no, "a section header without its closing ]".to_owned()))?;
             if sections.iter().any(|(n, _)| n == name) {
                 return Err((line_no, format!("duplicate section [{name}]")));
             }
@@ -95,7 +93,8 @@ fn parse_ini(text: &str) -> Result<Vec<(String, Section)>, ParseError> {
         let Some(pos) = trimmed.find(['=', ':']) else {
             return Err((
                 line_no,
-                format!("expected `key = value`, found {trimmed:?}"),
+                "expected `key = value` but the line has no '=' (its text is not shown: it may hold a secret)"
+                    .to_owned(),
             ));
         };
         let key = trimmed[..pos].trim().to_lowercase();

@@ -3,6 +3,24 @@
 //! Exit codes: 0 success, 1 the execution ended failed, 2 usage error, 3 API or authentication
 //! error, 4 timeout (see [`exit`]). `aom demo` runs a workflow on an in-process emulator.
 
+/// `print!` to stdout, except that a reader that went away (`aom ... | head`) ends the program
+/// quietly instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!` to stdout, with [`out!`]'s handling of a closed pipe.
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod args;
 mod commands;
 mod exit;

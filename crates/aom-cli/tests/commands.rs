@@ -287,3 +287,22 @@ fn aom_emulator_serves_in_the_foreground() {
         transcript(&bad)
     );
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    // `aom completions bash | head -0`: the reader is gone before anything is written.
+    for args in [&["completions", "bash"][..], &["demo", "-o", "json"][..]] {
+        let mut child = std::process::Command::new(common::AOM)
+            .env_clear()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

@@ -83,7 +83,7 @@ async fn demo(g: &Global, emulator: &EmulatorHandle) -> Result<Outcome, CliError
     .await?;
     execution::show(g, &done)?;
     if g.output == Output::Table {
-        println!(
+        outln!(
             "(aom demo exits 0: these failures are part of the demo. `aom workflow run --wait` exits 1 when an execution fails.)"
         );
     }

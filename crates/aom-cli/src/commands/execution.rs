@@ -52,7 +52,7 @@ pub async fn run(g: &Global, cmd: ExecutionCommand) -> Result<Outcome, CliError>
                     "execution_id": ids.execution_id,
                     "result": answer,
                 }))?,
-                Output::Table => println!(
+                Output::Table => outln!(
                     "Termination of execution {} requested ({}).",
                     ids.execution_id,
                     answer.trim()
@@ -86,9 +86,10 @@ async fn act(
             "node_id": args.node,
             "result": result,
         }))?,
-        Output::Table => println!(
+        Output::Table => outln!(
             "Node {} of execution {} {done}.",
-            args.node, args.ids.execution_id
+            args.node,
+            args.ids.execution_id
         ),
     }
     Ok(Outcome::Success)
@@ -144,7 +145,7 @@ async fn watch_execution(
         let execution = item?;
         match g.output {
             Output::Json => json::print_line(&execution)?,
-            Output::Table => println!("{}", progress_line(&execution)),
+            Output::Table => outln!("{}", progress_line(&execution)),
         }
         last = Some(execution);
     }
@@ -152,9 +153,9 @@ async fn watch_execution(
         return Ok(Outcome::Success);
     };
     if g.output == Output::Table {
-        println!();
-        print!("{}", crate::output::execution::hosts(&last).render());
-        println!("{}", summary(&last));
+        outln!();
+        out!("{}", crate::output::execution::hosts(&last).render());
+        outln!("{}", summary(&last));
     }
     Ok(outcome(&last))
 }
@@ -164,9 +165,9 @@ pub fn show(g: &Global, execution: &Execution) -> Result<Outcome, CliError> {
     match g.output {
         Output::Json => json::print(execution)?,
         Output::Table => {
-            print!("{}", details(execution));
-            println!();
-            println!("{}", summary(execution));
+            out!("{}", details(execution));
+            outln!();
+            outln!("{}", summary(execution));
         }
     }
     Ok(outcome(execution))

@@ -41,7 +41,7 @@ pub async fn run(g: &Global, cmd: JobCommand) -> Result<Outcome, CliError> {
                     table::first_line(j.description.as_deref().unwrap_or_default(), 50),
                 ]);
             }
-            print!("{}", t.render());
+            out!("{}", t.render());
         }
     }
     Ok(Outcome::Success)

@@ -32,7 +32,9 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Demo(args) => demo::run(g, &args).await,
         Command::Completions { shell } => {
             let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "aom", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "aom", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
             Ok(Outcome::Success)
         }
         Command::Emulator { args } => emulator::run(args).await,

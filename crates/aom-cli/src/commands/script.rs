@@ -30,7 +30,7 @@ pub async fn run(g: &Global, cmd: ScriptCommand) -> Result<Outcome, CliError> {
                             table::first_line(s.description.as_deref().unwrap_or_default(), 50),
                         ]);
                     }
-                    print!("{}", t.render());
+                    out!("{}", t.render());
                 }
             }
         }
@@ -52,7 +52,7 @@ pub async fn run(g: &Global, cmd: ScriptCommand) -> Result<Outcome, CliError> {
                             table::millis(v.update_time.or(v.create_time)),
                         ]);
                     }
-                    print!("{}", t.render());
+                    out!("{}", t.render());
                 }
             }
         }

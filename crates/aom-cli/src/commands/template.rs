@@ -37,7 +37,7 @@ pub async fn run(g: &Global, cmd: TemplateCommand) -> Result<Outcome, CliError> 
                             table::millis(tpl.update_time.or(tpl.create_time)),
                         ]);
                     }
-                    print!("{}", t.render());
+                    out!("{}", t.render());
                 }
             }
         }
@@ -58,7 +58,7 @@ pub async fn run(g: &Global, cmd: TemplateCommand) -> Result<Outcome, CliError> 
             };
             match g.output {
                 Output::Json => json::print(&tpl)?,
-                Output::Table => print!("{}", show(&tpl)),
+                Output::Table => out!("{}", show(&tpl)),
             }
         }
     }

@@ -45,7 +45,7 @@ pub async fn run(g: &Global, cmd: WorkflowCommand) -> Result<Outcome, CliError> 
             let items = collect(client.workflows().list_all(query), limit).await?;
             match g.output {
                 Output::Json => json::print(&items)?,
-                Output::Table => print!("{}", workflows_table(&items).render()),
+                Output::Table => out!("{}", workflows_table(&items).render()),
             }
             Ok(Outcome::Success)
         }
@@ -55,7 +55,7 @@ pub async fn run(g: &Global, cmd: WorkflowCommand) -> Result<Outcome, CliError> 
             let created = client.workflows().create(body).await?;
             match g.output {
                 Output::Json => json::print(&created)?,
-                Output::Table => println!(
+                Output::Table => outln!(
                     "Created workflow {} ({}).",
                     table::or_dash(created.id.as_deref()),
                     table::or_dash(created.name.as_deref())
@@ -73,7 +73,7 @@ pub async fn run(g: &Global, cmd: WorkflowCommand) -> Result<Outcome, CliError> 
                         "execution_id": execution_id,
                     }))?,
                     Output::Table => {
-                        println!("Started execution {execution_id} of workflow {workflow_id}.")
+                        outln!("Started execution {execution_id} of workflow {workflow_id}.")
                     }
                 }
                 return Ok(Outcome::Success);
@@ -108,7 +108,7 @@ pub async fn run(g: &Global, cmd: WorkflowCommand) -> Result<Outcome, CliError> 
                             table::or_dash(e.created_by.as_deref()),
                         ]);
                     }
-                    print!("{}", t.render());
+                    out!("{}", t.render());
                 }
             }
             Ok(Outcome::Success)
@@ -130,7 +130,7 @@ pub async fn run(g: &Global, cmd: WorkflowCommand) -> Result<Outcome, CliError> 
                     "trigger": state,
                     "result": answer,
                 }))?,
-                Output::Table => println!("Trigger of workflow {workflow_id} {state}."),
+                Output::Table => outln!("Trigger of workflow {workflow_id} {state}."),
             }
             Ok(Outcome::Success)
         }

@@ -7,14 +7,14 @@ use crate::exit::CliError;
 /// Prints `value` as pretty JSON on stdout.
 pub fn print<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value).map_err(encode_error)?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
 /// Prints `value` as one line of JSON on stdout (for streams of documents).
 pub fn print_line<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string(value).map_err(encode_error)?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 

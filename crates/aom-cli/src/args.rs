@@ -13,7 +13,7 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  the execution ended failed (fail, cancel or approvalFailed), or --wait found it paused
-     after a failed node (it waits for `aom execution restart|skip|continue`)
+     after a failed node (it waits for `aom execution restart|skip`)
   2  usage error: a bad argument or missing configuration (nothing was sent)
   3  API or authentication error (code, message and request id are printed)
   4  timeout (--timeout elapsed, or the execution did not finish in time)

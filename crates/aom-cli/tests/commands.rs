@@ -155,7 +155,8 @@ fn node_actions_on_a_paused_execution_and_termination() {
     assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("node run-script waits for continue, skip or restart"),
+        stdout
+            .contains("it stopped at failed node run-script: `aom execution restart` or `skip` it"),
         "{stdout}"
     );
     let history = run_json(&emu, &["workflow", "executions", &wf]);
@@ -212,7 +213,7 @@ fn terminate_and_continue_a_running_execution() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
     assert!(
-        text(&out.stdout).contains("node gate waits"),
+        text(&out.stdout).contains("pause node gate waits for `aom execution continue`"),
         "{}",
         transcript(&out)
     );

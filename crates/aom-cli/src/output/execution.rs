@@ -181,14 +181,26 @@ pub fn summary(e: &Execution) -> String {
     } else {
         format!("is {} after {}", e.status, table::duration(e.duration()))
     };
-    let waiting = e.paused_node().or_else(|| {
-        (e.status == aom_workflow::ExecutionStatus::Pausing)
-            .then(|| e.nodes.iter().find(|n| n.status == NodeStatus::Fail))
-            .flatten()
-    });
-    let paused = waiting
-        .map(|n| format!("; node {} waits for continue, skip or restart", n.node_id))
-        .unwrap_or_default();
+    // The emulator and AOM accept `continue` only at a pause node, and `restart`/`skip` only
+    // at the failed node an execution stopped at.
+    let paused = match e.paused_node() {
+        Some(n) => format!(
+            "; pause node {} waits for `aom execution continue`",
+            n.node_id
+        ),
+        None if e.status == aom_workflow::ExecutionStatus::Pausing => e
+            .nodes
+            .iter()
+            .find(|n| n.status == NodeStatus::Fail)
+            .map(|n| {
+                format!(
+                    "; it stopped at failed node {}: `aom execution restart` or `skip` it",
+                    n.node_id
+                )
+            })
+            .unwrap_or_default(),
+        None => String::new(),
+    };
     format!(
         "Execution {id} {when}: {}{failed}{paused}.",
         parts.join(", ")

@@ -219,23 +219,24 @@ pub struct CreateArgs {
     /// Target host (ECS instance) ids, comma-separated.
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub hosts: Vec<String>,
-    /// The template to run.
-    #[arg(long, value_name = "NAME", default_value = "CMS::ECS::BulkyRunScript",
-          value_parser = parsed::<model::WorkflowRequestBodyTemplateName>)]
-    pub template_name: String,
+    /// The template to run [default: CMS::ECS::BulkyRunScript].
+    // No clap default: a default would hide the flag from `conflicts_with` --body.
+    #[arg(long, value_name = "NAME", value_parser = parsed::<model::WorkflowRequestBodyTemplateName>)]
+    pub template_name: Option<String>,
     /// Started by hand (manual) or on a schedule (cron; `aom workflow trigger` turns it on and
-    /// off).
-    #[arg(long = "type", value_name = "TYPE", value_enum, default_value_t = Kind::Manual)]
-    pub kind: Kind,
+    /// off) [default: manual].
+    #[arg(long = "type", value_name = "TYPE", value_enum)]
+    pub kind: Option<Kind>,
     /// A description.
     #[arg(long, value_parser = parsed::<model::WorkflowRequestBodyDescription>)]
     pub description: Option<String>,
-    /// Extra `input` fields, a JSON object merged over the one --hosts builds.
+    /// Extra `input` fields, a JSON object merged over the one --hosts builds (groups that are
+    /// objects on both sides are merged key by key).
     #[arg(long, value_name = "JSON", value_parser = json_object)]
     pub input: Option<serde_json::Map<String, serde_json::Value>>,
     /// The complete request body (CreateWorkflow's JSON) from a file, or - for stdin; the other
     /// flags are then not allowed.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "hosts", "description", "input"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "hosts", "description", "input", "template_name", "kind"])]
     pub body: Option<PathBuf>,
 }
 

@@ -85,6 +85,7 @@ fn argument(field: &str) -> String {
         "job_id" => "--job".into(),
         "template_id" => "<TEMPLATE_ID>".into(),
         "body.name" => "--name".into(),
+        "hosts" => "--hosts".into(),
         "body.description" => "--description".into(),
         "body.template_name" => "--template-name".into(),
         other => other.to_string(),

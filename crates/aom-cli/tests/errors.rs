@@ -51,6 +51,14 @@ fn usage_errors_name_the_argument_and_the_rule() {
             "input_not_an_object",
             &["workflow", "create", "--name", "n", "--input", "[1]"],
         ),
+        (
+            "empty_host_id",
+            &["workflow", "create", "--name", "n", "--hosts", "a,,b"],
+        ),
+        (
+            "body_with_other_flags",
+            &["workflow", "create", "--body", "wf.json", "--type", "cron"],
+        ),
         ("unknown_output", &["-o", "yaml", "job", "list"]),
         (
             "wait_and_watch",

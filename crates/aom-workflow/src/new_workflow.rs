@@ -30,6 +30,8 @@ pub const RUN_SCRIPT_TEMPLATE: &str = "CMS::ECS::BulkyRunScript";
 ///     .into_body()?;
 /// assert_eq!(body.input["get_instances"]["ecs_id_list"], r#"["ecs-1","ecs-2"]"#);
 ///
+/// let err = NewWorkflow::run_script("ok").hosts(["ecs-1", ""]).into_body().unwrap_err();
+/// assert!(err.to_string().contains("hosts"));
 /// let err = NewWorkflow::run_script("no spaces allowed").into_body().unwrap_err();
 /// assert!(err.to_string().contains("body.name"));
 /// # Ok::<(), aom_workflow::Error>(())
@@ -45,6 +47,7 @@ pub struct NewWorkflow {
     job: Option<(String, Option<String>)>,
     task_type: TaskType,
     input: Map<String, Value>,
+    hosts: Vec<String>,
 }
 
 impl NewWorkflow {
@@ -61,6 +64,7 @@ impl NewWorkflow {
             job: None,
             task_type: TaskType::Script,
             input: Map::new(),
+            hosts: Vec::new(),
         }
     }
 
@@ -75,9 +79,10 @@ impl NewWorkflow {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
+        self.hosts = ids.into_iter().map(Into::into).collect();
         // The API wants the id list as a JSON array inside a string.
-        let list = Value::Array(ids.into_iter().map(Value::String).collect()).to_string();
+        let list =
+            Value::Array(self.hosts.iter().cloned().map(Value::String).collect()).to_string();
         let mut group = Map::new();
         group.insert("group".into(), "ecs_instance".into());
         group.insert("type".into(), "manual".into());
@@ -137,8 +142,36 @@ impl NewWorkflow {
         self
     }
 
+    /// Merges `groups` into the workflow's `input`: a group that is an object on both sides is
+    /// merged key by key (the new value wins), anything else is replaced. Use it to add to the
+    /// group [`hosts`](Self::hosts) builds, e.g. `{"get_instances": {"vpc_id": "..."}}`.
+    pub fn merge_input(mut self, groups: Map<String, Value>) -> Self {
+        for (key, value) in groups {
+            match (self.input.get_mut(&key), value) {
+                (Some(Value::Object(existing)), Value::Object(more)) => existing.extend(more),
+                (_, value) => {
+                    self.input.insert(key, value);
+                }
+            }
+        }
+        self
+    }
+
     /// The API's request body, each field checked against its rule.
     pub fn into_body(self) -> Result<WorkflowRequestBody, Error> {
+        if let Some(bad) = self
+            .hosts
+            .iter()
+            .find(|id| id.trim().is_empty() || id.chars().count() > 64)
+        {
+            return Err(Error::validation(
+                "hosts",
+                format!(
+                    "each host id must be 1-64 characters, got {:?}",
+                    bad.chars().take(70).collect::<String>()
+                ),
+            ));
+        }
         let body = WorkflowRequestBody {
             name: parse("body.name", &self.name)?,
             type_: self.kind,
@@ -197,5 +230,56 @@ impl TryFrom<NewWorkflow> for WorkflowRequestBody {
 impl From<Infallible> for Error {
     fn from(never: Infallible) -> Self {
         match never {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn merge_input_adds_to_the_hosts_group() {
+        let body = NewWorkflow::run_script("m")
+            .hosts(["ecs-1"])
+            .merge_input(
+                json!({"get_instances": {"vpc_id": "v-1"}, "rate_control": {"max": "2"}})
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+            .into_body()
+            .unwrap();
+        let group = &body.input["get_instances"];
+        assert_eq!(group["ecs_id_list"], r#"["ecs-1"]"#);
+        assert_eq!(group["vpc_id"], "v-1");
+        assert_eq!(body.input["rate_control"]["max"], "2");
+    }
+
+    #[test]
+    fn bad_host_ids_are_named() {
+        for ids in [
+            vec![""],
+            vec!["a", " "],
+            vec!["x"; 1].into_iter().chain(["y"]).collect(),
+        ] {
+            let result = NewWorkflow::run_script("m").hosts(ids.clone()).into_body();
+            if ids.iter().all(|i| !i.trim().is_empty()) {
+                assert!(result.is_ok(), "{ids:?}");
+            } else {
+                assert!(
+                    matches!(result, Err(Error::Validation { ref field, .. }) if field == "hosts"),
+                    "{ids:?}"
+                );
+            }
+        }
+        let long = "h".repeat(65);
+        assert!(
+            NewWorkflow::run_script("m")
+                .hosts([long])
+                .into_body()
+                .is_err()
+        );
     }
 }

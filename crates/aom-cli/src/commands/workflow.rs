@@ -3,10 +3,10 @@
 use std::io::Read as _;
 use std::num::NonZeroU32;
 
-use aom_workflow::NewWorkflow;
 use aom_workflow::model::{
     SortOrder, Workflow, WorkflowQueryParam, WorkflowRequestBody, WorkflowSortField, WorkflowType,
 };
+use aom_workflow::{NewWorkflow, RUN_SCRIPT_TEMPLATE};
 use serde_json::json;
 
 use super::{collect, connect};
@@ -184,11 +184,14 @@ fn create_body(args: &CreateArgs) -> Result<WorkflowRequestBody, CliError> {
         .name
         .as_deref()
         .ok_or_else(|| CliError::usage("--name is required without --body"))?;
-    let mut workflow =
-        NewWorkflow::template(name, args.template_name.as_str()).kind(match args.kind {
-            Kind::Manual => WorkflowType::Manual,
-            Kind::Cron => WorkflowType::Cron,
-        });
+    let mut workflow = NewWorkflow::template(
+        name,
+        args.template_name.as_deref().unwrap_or(RUN_SCRIPT_TEMPLATE),
+    )
+    .kind(match args.kind.unwrap_or(Kind::Manual) {
+        Kind::Manual => WorkflowType::Manual,
+        Kind::Cron => WorkflowType::Cron,
+    });
     if !args.hosts.is_empty() {
         workflow = workflow.hosts(&args.hosts);
     }
@@ -196,9 +199,7 @@ fn create_body(args: &CreateArgs) -> Result<WorkflowRequestBody, CliError> {
         workflow = workflow.description(description);
     }
     if let Some(extra) = &args.input {
-        for (k, v) in extra {
-            workflow = workflow.input(k, v.clone());
-        }
+        workflow = workflow.merge_input(extra.clone());
     }
     Ok(workflow.into_body()?)
 }

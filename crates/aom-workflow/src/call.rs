@@ -157,7 +157,7 @@ where
         };
         let result = match outcome {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => Err(convert(op.name, e).await),
+            Ok(Err(e)) => Err(convert(op, e).await),
             Err(timeout) => Err(timeout),
         };
         let span = tracing::Span::current();
@@ -191,7 +191,8 @@ fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
 }
 
 /// Translates the generated client's error.
-pub(crate) async fn convert(operation: &'static str, error: aom_api::Error<ErrorBody>) -> Error {
+pub(crate) async fn convert(op: Op, error: aom_api::Error<ErrorBody>) -> Error {
+    let operation = op.name;
     use aom_api::Error as E;
     match error {
         E::ErrorResponse(value) => {
@@ -212,7 +213,12 @@ pub(crate) async fn convert(operation: &'static str, error: aom_api::Error<Error
             }))
         }
         E::CommunicationError(source) | E::ResponseBodyError(source) => {
-            Error::Transport { operation, source }
+            Error::Transport {
+                operation,
+                // A connection never made carried no request; anything later may have.
+                maybe_processed: !op.idempotent && !source.is_connect(),
+                source,
+            }
         }
         E::InvalidResponsePayload(bytes, e) => Error::Decode {
             operation,

@@ -51,14 +51,18 @@ pub enum Error {
         /// out in flight is not retried automatically, and may have taken effect).
         maybe_processed: bool,
     },
-    /// The connection failed.
-    #[error("{operation}: transport error: {source}")]
+    /// The connection failed, or the answer was cut off.
+    #[error("{operation}: transport error: {}{}", causes(source), if *.maybe_processed { " (the request may have been processed)" } else { "" })]
     Transport {
         /// The operation.
         operation: &'static str,
         /// What failed.
         #[source]
         source: reqwest::Error,
+        /// Whether the request may have reached the service: a state-changing call whose
+        /// connection broke after it was sent is not retried automatically, and may have taken
+        /// effect (check before sending it again).
+        maybe_processed: bool,
     },
     /// The answer could not be decoded.
     #[error(
@@ -84,6 +88,22 @@ pub enum Error {
         /// Why the wait ended.
         reason: WaitFailure,
     },
+}
+
+/// The error and its causes, each once: reqwest's own message ("error sending request for
+/// url ...") leaves out the part that says what happened ("Connection refused").
+fn causes(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !text.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn last_seen(last: &Option<Box<Execution>>) -> String {

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use aom_workflow::{Error, ExecutionStatus, TimeoutKind, WaitFailure};
+use aom_workflow::{Client, Error, ExecutionStatus, TimeoutKind, WaitFailure};
 use common::*;
 use futures_util::StreamExt as _;
 use serde_json::json;
@@ -107,8 +107,38 @@ async fn execute_is_never_sent_twice_when_it_may_have_run() {
     emu.add_fault_spec("kind=reset,route=execute_workflow,when=after,next=1")
         .unwrap();
     let err = client.workflows().execute(&wf).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                maybe_processed: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("(the request may have been processed)"),
+        "{err}"
+    );
     assert_eq!(count(), 2);
+
+    // Nothing listens: the message says what happened, and nothing can have been processed.
+    let nowhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed = format!("http://{}", nowhere.local_addr().unwrap());
+    drop(nowhere);
+    let offline = Client::builder()
+        .endpoint(closed)
+        .credentials(emu.credentials())
+        .retry_policy(aom_workflow::RetryPolicy::disabled())
+        .build()
+        .await
+        .unwrap();
+    let err = offline.workflows().execute(&wf).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.to_lowercase().contains("refused"), "{text}");
+    assert!(!text.contains("may have been processed"), "{text}");
 
     // Throttled by the gateway: AOM never saw it, so it is retried and runs exactly once.
     emu.add_fault_spec("kind=throttle:0,route=execute_workflow,next=2")

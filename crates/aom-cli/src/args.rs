@@ -167,7 +167,7 @@ pub enum WorkflowCommand {
         #[arg(long, value_name = "TEXT", value_parser = parsed::<model::WorkflowQueryParamSearch>)]
         search: Option<String>,
         /// At most this many.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = at_least_one)]
         limit: Option<usize>,
     },
     /// Create a workflow that runs a task over hosts.
@@ -310,7 +310,7 @@ pub enum JobCommand {
         #[arg(long, value_parser = parsed::<model::SearchJobsRequestBodyName>)]
         name: Option<String>,
         /// At most this many.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = at_least_one)]
         limit: Option<usize>,
     },
 }
@@ -324,7 +324,7 @@ pub enum ScriptCommand {
         #[arg(long, value_parser = parsed::<model::SearchScriptsRequestBodyName>)]
         name: Option<String>,
         /// At most this many.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = at_least_one)]
         limit: Option<usize>,
     },
     /// List the versions of a script.
@@ -333,7 +333,7 @@ pub enum ScriptCommand {
         #[arg(value_parser = parsed::<model::SearchScriptsRequestBodyScriptId>)]
         script_id: String,
         /// At most this many.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = at_least_one)]
         limit: Option<usize>,
     },
 }
@@ -347,7 +347,7 @@ pub enum TemplateCommand {
         #[arg(long, value_name = "JOB", value_parser = id::<model::JobId>)]
         job: String,
         /// At most this many.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = at_least_one)]
         limit: Option<usize>,
     },
     /// Show one template.
@@ -393,6 +393,17 @@ fn region(value: &str) -> Result<String, String> {
     aom_workflow::Region::new(value)
         .map(|r| r.id().to_string())
         .map_err(|e| rule_of(&e))
+}
+
+/// A count of at least 1 (`--limit`).
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "must be a whole number of at least 1, got {value:?}"
+        )),
+    }
 }
 
 /// A project id: exactly 32 letters and digits (Huawei's project ids are hexadecimal).

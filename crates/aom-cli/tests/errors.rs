@@ -59,6 +59,7 @@ fn usage_errors_name_the_argument_and_the_rule() {
             "body_with_other_flags",
             &["workflow", "create", "--body", "wf.json", "--type", "cron"],
         ),
+        ("limit_zero", &["workflow", "list", "--limit", "0"]),
         ("unknown_output", &["-o", "yaml", "job", "list"]),
         (
             "wait_and_watch",

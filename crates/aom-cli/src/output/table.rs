@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 use time::macros::format_description;
+use unicode_width::UnicodeWidthStr as _;
 
 /// A table: headers and rows of text, rendered with columns padded to their widest cell.
 #[derive(Debug, Default)]
@@ -30,10 +31,10 @@ impl Table {
     /// last column is not padded, and no line has trailing spaces.
     pub fn render(&self) -> String {
         let n = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
         for row in &self.rows {
             for (i, cell) in row.iter().take(n).enumerate() {
-                widths[i] = widths[i].max(cell.chars().count());
+                widths[i] = widths[i].max(cell.width());
             }
         }
         let mut out = String::new();
@@ -45,7 +46,7 @@ impl Table {
                 }
                 text.push_str(cell);
                 if i + 1 < n {
-                    let pad = widths[i].saturating_sub(cell.chars().count());
+                    let pad = widths[i].saturating_sub(cell.width());
                     text.extend(std::iter::repeat_n(' ', pad));
                 }
             }
@@ -69,9 +70,9 @@ pub fn or_dash(value: Option<&str>) -> String {
     }
 }
 
-/// A time as `2026-01-31 23:59:59` (UTC), or `-`.
+/// A time as `2026-01-31 23:59:59 UTC`, or `-`.
 pub fn time(t: Option<OffsetDateTime>) -> String {
-    let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
     t.and_then(|t| t.to_offset(time::UtcOffset::UTC).format(&format).ok())
         .unwrap_or_else(|| "-".to_string())
 }
@@ -131,6 +132,14 @@ mod tests {
             t.render(),
             "ID  NAME           NOTE\n1   short\n22  a longer name  x\n"
         );
+        // Wide characters take two columns on a terminal.
+        let mut t = Table::new(&["NAME", "TYPE"]);
+        t.row(vec!["部署任务".into(), "manual".into()]);
+        t.row(vec!["deploy".into(), "cron".into()]);
+        assert_eq!(
+            t.render(),
+            "NAME      TYPE\n部署任务  manual\ndeploy    cron\n"
+        );
     }
 
     #[test]
@@ -140,7 +149,7 @@ mod tests {
         assert_eq!(duration(Some(Duration::from_secs(245))), "4m05s");
         assert_eq!(duration(Some(Duration::from_secs(3720))), "1h02m");
         assert_eq!(duration(None), "-");
-        assert_eq!(millis(Some(0)), "1970-01-01 00:00:00");
+        assert_eq!(millis(Some(0)), "1970-01-01 00:00:00 UTC");
         assert_eq!(first_line("\n  first\nsecond", 80), "first");
         assert_eq!(first_line("abcdef", 4), "abc…");
     }

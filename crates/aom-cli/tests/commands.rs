@@ -213,7 +213,8 @@ fn terminate_and_continue_a_running_execution() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
     assert!(
-        text(&out.stdout).contains("pause node gate waits for `aom execution continue`"),
+        text(&out.stdout).contains("pause node gate waits for `aom execution continue`")
+            && text(&out.stdout).contains("still to run"),
         "{}",
         transcript(&out)
     );

@@ -158,7 +158,15 @@ pub fn summary(e: &Execution) -> String {
     for (state, word) in [
         (HostState::Failed, "failed"),
         (HostState::Running, "running"),
-        (HostState::NotRun, "not run"),
+        // Before the end, a host that has not run every node yet is not lost, only waiting.
+        (
+            HostState::NotRun,
+            if e.is_finished() {
+                "not run"
+            } else {
+                "still to run"
+            },
+        ),
     ] {
         let n = count(state);
         if n > 0 {
@@ -179,7 +187,15 @@ pub fn summary(e: &Execution) -> String {
     let when = if e.is_finished() {
         format!("ended {} in {}", e.status, table::duration(e.duration()))
     } else {
-        format!("is {} after {}", e.status, table::duration(e.duration()))
+        // Running or paused: the time since it started, not up to its last change.
+        let so_far = e
+            .begin_time
+            .and_then(|b| std::time::Duration::try_from(time::OffsetDateTime::now_utc() - b).ok());
+        format!(
+            "is {} after {}",
+            e.status,
+            table::duration(so_far.or(e.duration()))
+        )
     };
     // The emulator and AOM accept `continue` only at a pause node, and `restart`/`skip` only
     // at the failed node an execution stopped at.

@@ -7,9 +7,10 @@ mod common;
 
 use std::num::NonZeroU32;
 
+use aom_workflow::Workflows;
 use aom_workflow::model::{
     ListTemplateByJobIdRequestBody, ScriptQueryMode, SearchJobsRequestBody,
-    SearchScriptsRequestBody, SortColumn, SortOrder, WorkflowQueryParam, WorkflowSortField,
+    SearchScriptsRequestBody, SortColumn, SortOrder, WorkflowQueryParam,
 };
 use futures_util::TryStreamExt as _;
 
@@ -23,18 +24,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let workflows: Vec<_> = client
         .workflows()
         .list_all(WorkflowQueryParam {
-            search: None,
-            type_: None,
-            tags: Default::default(),
-            page: None,
             size: NonZeroU32::new(50),
-            enterprise_project_id: None,
-            create_by: None,
-            sort_field: WorkflowSortField::CreateTime,
-            sort_type: SortOrder::Desc,
-            search_time_start: None,
-            search_time_end: None,
-            status: None,
+            ..Workflows::query()
         })
         .try_collect()
         .await?;

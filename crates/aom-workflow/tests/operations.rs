@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use aom_workflow::model::{
     ListTemplateByJobIdRequestBody, SearchJobsRequestBody, SearchScriptsRequestBody, ShareType,
-    SortColumn, SortOrder, WorkflowQueryParam, WorkflowSortField,
+    SortColumn, WorkflowQueryParam,
 };
-use aom_workflow::{ExecutionStatus, NewWorkflow, NodeStatus};
+use aom_workflow::{ExecutionStatus, NewWorkflow, NodeStatus, Workflows};
 use common::*;
 use futures_util::TryStreamExt as _;
 use serde_json::json;
@@ -37,18 +37,9 @@ async fn workflows_create_list_page_and_trigger() {
         .await;
     }
     let query = WorkflowQueryParam {
-        search: None,
-        type_: None,
-        tags: Default::default(),
         page: Some(1),
         size: std::num::NonZeroU32::new(2),
-        enterprise_project_id: None,
-        create_by: None,
-        sort_field: WorkflowSortField::CreateTime,
-        sort_type: SortOrder::Desc,
-        search_time_start: None,
-        search_time_end: None,
-        status: None,
+        ..Workflows::query()
     };
     let page = client.workflows().list(query.clone()).await.unwrap();
     assert_eq!(page.items.len(), 2);

@@ -1,12 +1,9 @@
 //! `aom workflow ...`: list, create, run, execution history, schedule trigger.
 
 use std::io::Read as _;
-use std::num::NonZeroU32;
 
-use aom_workflow::model::{
-    SortOrder, Workflow, WorkflowQueryParam, WorkflowRequestBody, WorkflowSortField, WorkflowType,
-};
-use aom_workflow::{NewWorkflow, RUN_SCRIPT_TEMPLATE};
+use aom_workflow::model::{Workflow, WorkflowQueryParam, WorkflowRequestBody, WorkflowType};
+use aom_workflow::{NewWorkflow, RUN_SCRIPT_TEMPLATE, Workflows};
 use serde_json::json;
 
 use super::{collect, connect};
@@ -30,17 +27,7 @@ pub async fn run(g: &Global, cmd: WorkflowCommand) -> Result<Outcome, CliError> 
             let client = connect(g).await?;
             let query = WorkflowQueryParam {
                 search,
-                type_: None,
-                tags: Default::default(),
-                page: None,
-                size: NonZeroU32::new(100),
-                enterprise_project_id: None,
-                create_by: None,
-                sort_field: WorkflowSortField::CreateTime,
-                sort_type: SortOrder::Desc,
-                search_time_start: None,
-                search_time_end: None,
-                status: None,
+                ..Workflows::query()
             };
             let items = collect(client.workflows().list_all(query), limit).await?;
             match g.output {

@@ -3,7 +3,8 @@
 use std::num::NonZeroU32;
 
 use aom_api::types::{
-    TriggerAction, Workflow, WorkflowId, WorkflowQueryParam, WorkflowRequestBody,
+    SortOrder, TriggerAction, Workflow, WorkflowId, WorkflowQueryParam, WorkflowRequestBody,
+    WorkflowSortField,
 };
 use futures_util::Stream;
 
@@ -18,6 +19,31 @@ use crate::wait::Wait;
 #[derive(Clone, Copy, Debug)]
 pub struct Workflows<'a> {
     pub(crate) client: &'a Client,
+}
+
+impl Workflows<'_> {
+    /// A query for every workflow, newest first, 100 a page: set the fields you need on it.
+    ///
+    /// ```
+    /// let mut query = aom_workflow::Workflows::query();
+    /// query.search = Some("nightly".parse().unwrap());
+    /// ```
+    pub fn query() -> WorkflowQueryParam {
+        WorkflowQueryParam {
+            search: None,
+            type_: None,
+            tags: Default::default(),
+            page: None,
+            size: NonZeroU32::new(100),
+            enterprise_project_id: None,
+            create_by: None,
+            sort_field: WorkflowSortField::CreateTime,
+            sort_type: SortOrder::Desc,
+            search_time_start: None,
+            search_time_end: None,
+            status: None,
+        }
+    }
 }
 
 impl<'a> Workflows<'a> {

@@ -7,11 +7,11 @@ mod common;
 
 use std::num::NonZeroU32;
 
-use aom_workflow::Workflows;
 use aom_workflow::model::{
     ListTemplateByJobIdRequestBody, ScriptQueryMode, SearchJobsRequestBody,
     SearchScriptsRequestBody, SortColumn, SortOrder, WorkflowQueryParam,
 };
+use aom_workflow::{Jobs, Workflows};
 use futures_util::TryStreamExt as _;
 
 #[tokio::main]
@@ -39,12 +39,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let jobs = client.jobs().list_all(SearchJobsRequestBody {
-        name: None,
-        enterprise_project_id: None,
-        order_by_column: SortColumn::Name,
-        sort_order: SortOrder::Asc,
-        page_num: None,
         page_size: NonZeroU32::new(20),
+        ..Jobs::query()
     });
     let jobs: Vec<_> = jobs.try_collect().await?;
     println!("{} jobs", jobs.len());

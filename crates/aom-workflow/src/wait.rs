@@ -332,8 +332,8 @@ impl Poller<'_> {
                         .as_ref()
                         .is_none_or(|l| fingerprint(l) != fingerprint(&execution));
                     if (self.condition)(&execution) {
+                        // Nothing polls after this, so `last` is not needed any more.
                         self.done = true;
-                        self.last = Some(execution.clone());
                         return Ok(Step::Finished(execution));
                     }
                     if changed {

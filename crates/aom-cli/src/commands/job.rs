@@ -2,7 +2,8 @@
 
 use std::num::NonZeroU32;
 
-use aom_workflow::model::{SearchJobsRequestBody, SortColumn, SortOrder};
+use aom_workflow::Jobs;
+use aom_workflow::model::SearchJobsRequestBody;
 
 use super::{collect, connect};
 use crate::args::{Global, JobCommand, Output};
@@ -20,11 +21,8 @@ pub async fn run(g: &Global, cmd: JobCommand) -> Result<Outcome, CliError> {
     let client = connect(g).await?;
     let query = SearchJobsRequestBody {
         name,
-        enterprise_project_id: None,
-        order_by_column: SortColumn::Name,
-        sort_order: SortOrder::Asc,
-        page_num: None,
         page_size: NonZeroU32::new(100),
+        ..Jobs::query()
     };
     let items = collect(client.jobs().list_all(query), limit).await?;
     match g.output {

@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use aom_api::types::{Job, SearchJobsRequestBody};
+use aom_api::types::{Job, SearchJobsRequestBody, SortColumn, SortOrder};
 use futures_util::Stream;
 
 use super::{Page, paginate};
@@ -15,6 +15,26 @@ use crate::validate;
 #[derive(Clone, Copy, Debug)]
 pub struct Jobs<'a> {
     pub(crate) client: &'a Client,
+}
+
+impl Jobs<'_> {
+    /// A query for every job, by name, with the service's page size: set the fields you need
+    /// on it.
+    ///
+    /// ```
+    /// let mut query = aom_workflow::Jobs::query();
+    /// query.page_size = std::num::NonZeroU32::new(50);
+    /// ```
+    pub fn query() -> SearchJobsRequestBody {
+        SearchJobsRequestBody {
+            name: None,
+            enterprise_project_id: None,
+            order_by_column: SortColumn::Name,
+            sort_order: SortOrder::Asc,
+            page_num: None,
+            page_size: None,
+        }
+    }
 }
 
 impl<'a> Jobs<'a> {

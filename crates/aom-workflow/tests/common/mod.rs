@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use aom_emulator::{Emulator, EmulatorBuilder, EmulatorHandle};
-use aom_workflow::model::{SearchJobsRequestBody, SortColumn, SortOrder};
+use aom_workflow::model::SearchJobsRequestBody;
 use aom_workflow::{Client, ClientBuilder, NewWorkflow, PollPolicy, RetryPolicy};
 use serde_json::Value;
 
@@ -65,12 +65,5 @@ pub async fn create(client: &Client, body: NewWorkflow) -> String {
 
 /// A job search with the defaults.
 pub fn jobs_query() -> SearchJobsRequestBody {
-    SearchJobsRequestBody {
-        name: None,
-        enterprise_project_id: None,
-        order_by_column: SortColumn::Name,
-        sort_order: SortOrder::Asc,
-        page_num: None,
-        page_size: None,
-    }
+    aom_workflow::Jobs::query()
 }
